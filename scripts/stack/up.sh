@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Installs (where missing) and starts the local stack flowpush runs against:
+# Docker engine, an htpasswd-protected registry, a Prefect 3 server with a
+# Docker work pool and worker. Safe to run again: each step checks first.
+#
+# Writes $STACK_DIR/env, which exports what the flowpush CLI needs.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v curl >/dev/null || missing+=(curl)
+  ((${#missing[@]} == 0)) && return
+  say "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_venv() {
+  local stamp=$VENV/.requirements
+  if [[ -f $stamp ]] && cmp -s "$stamp" "$STACK_SCRIPTS/requirements.txt"; then
+    return
+  fi
+  say "creating the Python venv in $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q -r "$STACK_SCRIPTS/requirements.txt"
+  "$VENV/bin/pip" install -q -e "$REPO_ROOT/runtime"
+  cp "$STACK_SCRIPTS/requirements.txt" "$stamp"
+}
+
+start_docker() {
+  docker info >/dev/null 2>&1 && return
+  # No bridge and no iptables: this machine has no network of its own for
+  # containers, so builds and containers use the host's (loopback only).
+  start_detached dockerd dockerd --bridge=none --iptables=false \
+    --ip-masq=false --host=unix:///var/run/docker.sock
+  wait_until "Docker engine" 60 docker info
+}
+
+# No public image registry is reachable here, so the Python base image is
+# made from Debian's packages. The host's extra certificate authorities go
+# in as well, so that pip inside builds trusts what the host trusts.
+build_base_image() {
+  docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && return
+  local tarball=$STACK_DIR/base-rootfs.tar
+  if [[ ! -f $tarball ]]; then
+    say "debootstrapping the base image (a few minutes, once per machine)"
+    local rootfs=$STACK_DIR/rootfs
+    rm -rf "$rootfs"
+    debootstrap --variant=minbase \
+      --include=python3,python3-venv,ca-certificates \
+      bookworm "$rootfs" http://deb.debian.org/debian \
+      >>"$STACK_DIR/logs/debootstrap.log" 2>&1
+    if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+      cp /usr/local/share/ca-certificates/*.crt \
+        "$rootfs/usr/local/share/ca-certificates/"
+      chroot "$rootfs" update-ca-certificates >/dev/null
+    fi
+    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
+    tar -C "$rootfs" -cf "$tarball.partial" .
+    mv "$tarball.partial" "$tarball"
+    rm -rf "$rootfs"
+  fi
+  say "importing $BASE_IMAGE"
+  local bundle=/etc/ssl/certs/ca-certificates.crt
+  docker import \
+    --change "ENV PIP_CERT=$bundle SSL_CERT_FILE=$bundle PYTHONUNBUFFERED=1" \
+    --change 'CMD ["python3"]' \
+    "$tarball" "$BASE_IMAGE" >/dev/null
+}
+
+start_registry() {
+  local dir=$STACK_DIR/registry
+  mkdir -p "$dir/data"
+  if [[ ! -f $dir/password ]]; then
+    head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password"
+    htpasswd -Bbc "$dir/htpasswd" flowpush "$(cat "$dir/password")" 2>/dev/null
+  fi
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDRESS
+auth:
+  htpasswd:
+    realm: flowpush-local
+    path: $dir/htpasswd
+EOF
+  # The Docker worker pulls flow images with the credentials in this config.
+  local auth
+  auth=$(printf 'flowpush:%s' "$(cat "$dir/password")" | base64 -w0)
+  mkdir -p "$STACK_DIR/docker-config"
+  printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REGISTRY_ADDRESS" "$auth" \
+    >"$STACK_DIR/docker-config/config.json"
+
+  is_running registry && return
+  start_detached registry docker-registry serve "$dir/config.yml"
+  wait_until "registry" 30 registry_answers
+}
+
+registry_answers() {
+  [[ $(http_status "http://$REGISTRY_ADDRESS/v2/") == 401 ]]
+}
+
+PREFECT_ENV=(env PREFECT_HOME="$STACK_DIR/prefect" PREFECT_API_URL="$PREFECT_URL"
+  PREFECT_SERVER_ANALYTICS_ENABLED=false)
+
+start_prefect() {
+  if ! is_running prefect-server; then
+    start_detached prefect-server "${PREFECT_ENV[@]}" "$VENV/bin/prefect" server start \
+      --host 127.0.0.1 --port "$PREFECT_PORT"
+  fi
+  wait_until "Prefect server" 120 curl -sf "$PREFECT_URL/health"
+}
+
+# The pool's default network mode is the host's: flow containers reach the
+# Prefect API on loopback, and there is no bridge network to join anyway.
+create_work_pool() {
+  [[ $(http_status "$PREFECT_URL/work_pools/$WORK_POOL") == 200 ]] && return
+  local template=$STACK_DIR/work-pool-template.json
+  "${PREFECT_ENV[@]}" "$VENV/bin/prefect" work-pool get-default-base-job-template \
+    --type docker | "$VENV/bin/python" -c '
+import json, sys
+template = json.load(sys.stdin)
+template["variables"]["properties"]["network_mode"]["default"] = "host"
+json.dump(template, sys.stdout)' >"$template"
+  "${PREFECT_ENV[@]}" "$VENV/bin/prefect" work-pool create "$WORK_POOL" --type docker \
+    --base-job-template "$template" --overwrite >/dev/null
+}
+
+start_worker() {
+  is_running prefect-worker && return
+  start_detached prefect-worker "${PREFECT_ENV[@]}" \
+    DOCKER_CONFIG="$STACK_DIR/docker-config" PREFECT_WORKER_QUERY_SECONDS=2 \
+    "$VENV/bin/prefect" worker start --pool "$WORK_POOL" --type docker \
+    --name flowpush-local-worker
+}
+
+write_env() {
+  cat >"$STACK_DIR/env" <<EOF
+export FLOWPUSH_STACK_DIR='$STACK_DIR'
+export PREFECT_API_URL='$PREFECT_URL'
+export FLOWPUSH_REGISTRY='$REGISTRY_ADDRESS'
+export FLOWPUSH_REGISTRY_USERNAME='flowpush'
+export FLOWPUSH_REGISTRY_PASSWORD='$(cat "$STACK_DIR/registry/password")'
+export FLOWPUSH_WORK_POOL='$WORK_POOL'
+export FLOWPUSH_BASE_IMAGE='$BASE_IMAGE'
+export FLOWPUSH_PYTHON='$VENV/bin/python'
+EOF
+}
+
+install_packages
+install_venv
+start_docker
+build_base_image
+start_registry
+start_prefect
+create_work_pool
+start_worker
+write_env
+say "ready: source $STACK_DIR/env"
