@@ -1,0 +1,139 @@
+import { execa } from "execa";
+import { simpleGit, type SimpleGit } from "simple-git";
+
+import type { Commit } from "../commit/context.js";
+import { FlowpushError } from "../errors.js";
+import type { Logger } from "../log.js";
+
+/** Reads commits and their trees. Every argument goes to git as an argv
+ * element, never through a shell: refs and paths can come from commit
+ * messages. */
+export interface GitClient {
+  readonly root: string;
+  readCommit(rev: string): Promise<Commit>;
+  commitsBetween(before: string, after: string): Promise<string[]>;
+  readFile(sha: string, path: string): Promise<string | undefined>;
+  archive(sha: string, path: string): Promise<Uint8Array>;
+  remoteUrl(): Promise<string | undefined>;
+  currentBranch(): Promise<string | undefined>;
+}
+
+const FIELD = "\x1f";
+
+export async function openGitRepository(
+  directory: string,
+  log: Logger,
+): Promise<GitClient> {
+  const git = simpleGit({ baseDir: directory });
+  const root = await run(git, log, ["rev-parse", "--show-toplevel"]).catch(
+    (cause: unknown) => {
+      throw new FlowpushError(
+        "GIT_FAILED",
+        `${directory} is not inside a git repository`,
+        {
+          hint: "run flowpush from a clone of the repository, or pass --repo",
+          cause,
+        },
+      );
+    },
+  );
+  return createGitClient(simpleGit({ baseDir: root.trim() }), root.trim(), log);
+}
+
+function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
+  return {
+    root,
+    async readCommit(rev) {
+      const format = ["%H", "%an", "%ae", "%cI", "%B"].join(FIELD);
+      const out = await run(git, log, [
+        "show",
+        "-s",
+        `--format=${format}`,
+        `${rev}^{commit}`,
+        "--",
+      ]);
+      const [sha, authorName, authorEmail, committedAt, ...body] =
+        out.split(FIELD);
+      if (!sha || body.length === 0)
+        throw gitError(`cannot read commit ${rev}`);
+      const message = body.join(FIELD).replace(/\n+$/, "");
+      return {
+        sha,
+        authorName: authorName ?? "",
+        authorEmail: authorEmail ?? "",
+        committedAt: committedAt ?? "",
+        message,
+      };
+    },
+    async commitsBetween(before, after) {
+      const out = await run(git, log, [
+        "rev-list",
+        "--reverse",
+        `${before}..${after}`,
+        "--",
+      ]);
+      return out.split("\n").filter(Boolean);
+    },
+    async readFile(sha, path) {
+      const out = await run(git, log, [
+        "ls-tree",
+        "--name-only",
+        sha,
+        "--",
+        path,
+      ]);
+      if (out.trim() === "") return undefined;
+      return run(git, log, ["show", `${sha}:${path}`]);
+    },
+    async archive(sha, path) {
+      log.debug(`git archive --format=tar ${sha} -- ${path}`);
+      const result = await execa(
+        "git",
+        ["archive", "--format=tar", sha, "--", path],
+        {
+          cwd: root,
+          encoding: "buffer",
+          reject: false,
+        },
+      );
+      if (result.exitCode !== 0) {
+        throw gitError(
+          `git archive of ${path} at ${sha} failed: ${Buffer.from(result.stderr).toString().trim()}`,
+        );
+      }
+      return result.stdout;
+    },
+    async remoteUrl() {
+      const out = await run(git, log, ["remote", "get-url", "origin"]).catch(
+        () => "",
+      );
+      return out.trim() || undefined;
+    },
+    async currentBranch() {
+      const out = await run(git, log, [
+        "symbolic-ref",
+        "--short",
+        "-q",
+        "HEAD",
+      ]).catch(() => "");
+      return out.trim() || undefined;
+    },
+  };
+}
+
+async function run(
+  git: SimpleGit,
+  log: Logger,
+  args: string[],
+): Promise<string> {
+  log.debug(`git ${args.join(" ")}`);
+  try {
+    return await git.raw(args);
+  } catch (cause) {
+    throw gitError(`git ${args[0]} failed`, cause);
+  }
+}
+
+function gitError(message: string, cause?: unknown): FlowpushError {
+  return new FlowpushError("GIT_FAILED", message, { cause });
+}

@@ -1,0 +1,31 @@
+import type { GitClient } from "../clients/git.js";
+import type { PushContext } from "./context.js";
+
+export interface LocalPushOptions {
+  /** The head of the push; HEAD by default. */
+  rev: string;
+  /** The commit before the push: its successors up to `rev` are pushed. */
+  since: string | undefined;
+}
+
+/** A push made of the local repository's commits, for use from a shell. */
+export async function readLocalPush(
+  git: GitClient,
+  options: LocalPushOptions,
+): Promise<PushContext> {
+  const head = await git.readCommit(options.rev);
+  const shas = options.since
+    ? await git.commitsBetween(options.since, head.sha)
+    : [head.sha];
+  const commits = await Promise.all(
+    shas.map((sha) => (sha === head.sha ? head : git.readCommit(sha))),
+  );
+  return {
+    root: git.root,
+    sourceUrl: await git.remoteUrl(),
+    branch: await git.currentBranch(),
+    commits: commits.length > 0 ? commits : [head],
+    before: options.since,
+    trigger: "local",
+  };
+}

@@ -1,0 +1,149 @@
+import { posix } from "node:path";
+
+import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+
+import { FlowpushError } from "../errors.js";
+import { configSchema, type RawConfig } from "./schema.js";
+
+export const CONFIG_FILE = "flowpush.yaml";
+export const DEFAULT_BASE_IMAGE = "python:3.11-slim";
+
+export interface FlowConfig {
+  /** The key under `flows:`, as directives name it. */
+  key: string;
+  /** `path/file.py:function`, relative to the part's folder. */
+  entrypoint: string;
+  deployment: string;
+  workPool: string | undefined;
+  workQueue: string | undefined;
+  parameters: Record<string, unknown>;
+  jobVariables: Record<string, unknown>;
+  gridParameter: string;
+  tags: string[];
+  description: string | undefined;
+}
+
+export interface PartConfig {
+  name: string;
+  /** The part's folder, relative to the repository root, without ./ or /. */
+  path: string;
+  image: string;
+  build:
+    | { kind: "dockerfile"; dockerfile: string }
+    | { kind: "template"; template: "python" };
+  baseImage: string;
+  flows: Map<string, FlowConfig>;
+}
+
+export interface Config {
+  /** Where it was read from, for messages. */
+  source: string;
+  registry: { address: string | undefined; username: string | undefined };
+  prefect: { apiUrl: string | undefined; uiUrl: string | undefined };
+  parts: Map<string, PartConfig>;
+}
+
+/** Parses flowpush.yaml text; `source` names the file in every error. */
+export function parseConfig(text: string, source: string): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const { line, col } = lines.linePos(syntax.pos[0]);
+    throw new FlowpushError(
+      "CONFIG_SYNTAX",
+      `${source}:${line}:${col}: ${syntax.message.split("\n")[0]}`,
+      {
+        hint: "fix the YAML syntax at that position",
+      },
+    );
+  }
+
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) =>
+      describeIssue(issue, doc, lines, source),
+    );
+    throw new FlowpushError(
+      "CONFIG_INVALID",
+      `${source} is not a valid flowpush configuration:\n  ${problems.join("\n  ")}`,
+      {
+        hint: "see docs/configuration.md for every key and its type",
+      },
+    );
+  }
+  return normalise(result.data, source);
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  source: string,
+): string {
+  const path = issue.path.map(String);
+  let message = issue.message;
+  let nodePath = path;
+  if (issue.code === "unrecognized_keys") {
+    nodePath = [...path, issue.keys[0] ?? ""];
+    message = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  const keyPath = nodePath.length > 0 ? nodePath.join(".") : "(top level)";
+  const node = doc.getIn(nodePath, true) as
+    { range?: [number, number, number] } | undefined;
+  const at = node?.range ? lines.linePos(node.range[0]) : undefined;
+  const location = at ? `${source}:${at.line}:${at.col}` : source;
+  return `${location}: ${keyPath}: ${message}`;
+}
+
+function normalise(raw: RawConfig, source: string): Config {
+  const parts = new Map<string, PartConfig>();
+  for (const [name, part] of Object.entries(raw.parts)) {
+    const path = posix.normalize(part.path).replace(/^\.\/|\/$/g, "");
+    if (path.startsWith("..") || path.startsWith("/")) {
+      throw new FlowpushError(
+        "CONFIG_INVALID",
+        `${source}: parts.${name}.path "${part.path}" leaves the repository`,
+        {
+          hint: "give the part's folder relative to the repository root",
+        },
+      );
+    }
+    const flows = new Map<string, FlowConfig>();
+    for (const [key, flow] of Object.entries(part.flows)) {
+      flows.set(key, {
+        key,
+        entrypoint: flow.entrypoint,
+        deployment: flow.deployment ?? key,
+        workPool: flow.work_pool ?? raw.defaults?.work_pool,
+        workQueue: flow.work_queue,
+        parameters: flow.parameters ?? {},
+        jobVariables: flow.job_variables ?? {},
+        gridParameter: flow.grid_parameter,
+        tags: flow.tags ?? [],
+        description: flow.description,
+      });
+    }
+    parts.set(name, {
+      name,
+      path: path === "." ? "" : path,
+      image: part.image,
+      build: part.dockerfile
+        ? { kind: "dockerfile", dockerfile: part.dockerfile }
+        : { kind: "template", template: part.template ?? "python" },
+      baseImage:
+        part.base_image ?? raw.defaults?.base_image ?? DEFAULT_BASE_IMAGE,
+      flows,
+    });
+  }
+  return {
+    source,
+    registry: {
+      address: raw.registry?.address,
+      username: raw.registry?.username,
+    },
+    prefect: { apiUrl: raw.prefect?.api_url, uiUrl: raw.prefect?.ui_url },
+    parts,
+  };
+}

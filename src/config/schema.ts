@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+/**
+ * The shape of flowpush.yaml. Objects are strict: an unknown key is far more
+ * often a typo than an intention, and a typo in `work_pool` would otherwise
+ * register to the wrong place in silence.
+ */
+const name = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    "expected a name of letters, digits, '.', '_' and '-'",
+  );
+
+const stringMap = z.record(z.string(), z.unknown());
+
+const flowSchema = z.strictObject({
+  entrypoint: z
+    .string()
+    .regex(
+      /^[^:]+\.py:[A-Za-z_][A-Za-z0-9_]*$/,
+      "expected path/file.py:function, relative to the part's path",
+    ),
+  deployment: name.optional(),
+  work_pool: z.string().min(1).optional(),
+  work_queue: z.string().min(1).optional(),
+  parameters: stringMap.optional(),
+  job_variables: stringMap.optional(),
+  grid_parameter: z.string().min(1).default("grid"),
+  tags: z.array(z.string()).optional(),
+  description: z.string().optional(),
+});
+
+const partSchema = z
+  .strictObject({
+    path: z.string().min(1),
+    image: z
+      .string()
+      .regex(
+        /^[a-z0-9]+([._/-][a-z0-9]+)*$/,
+        "expected an image repository such as team/prices, without registry or tag",
+      ),
+    dockerfile: z.string().min(1).optional(),
+    template: z.enum(["python"]).optional(),
+    base_image: z.string().min(1).optional(),
+    flows: z.record(name, flowSchema),
+  })
+  .refine((part) => !(part.dockerfile && part.template), {
+    message: "give either dockerfile or template, not both",
+  });
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  registry: z
+    .strictObject({
+      address: z.string().min(1).optional(),
+      username: z.string().min(1).optional(),
+    })
+    .optional(),
+  prefect: z
+    .strictObject({
+      api_url: z.url().optional(),
+      ui_url: z.url().optional(),
+    })
+    .optional(),
+  defaults: z
+    .strictObject({
+      work_pool: z.string().min(1).optional(),
+      base_image: z.string().min(1).optional(),
+    })
+    .optional(),
+  parts: z.record(name, partSchema),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawPart = z.infer<typeof partSchema>;
+export type RawFlow = z.infer<typeof flowSchema>;

@@ -1,0 +1,175 @@
+import { buildImages, type BuiltImage } from "./build/build.js";
+import { createDockerClient, type DockerClient } from "./clients/docker.js";
+import type { GitClient } from "./clients/git.js";
+import { createPrefectClient, type PrefectClient } from "./clients/prefect.js";
+import {
+  createRegistryClient,
+  type RegistryClient,
+} from "./clients/registry.js";
+import { headOf, type PushContext } from "./commit/context.js";
+import { CONFIG_FILE, parseConfig, type Config } from "./config/config.js";
+import {
+  resolveSettings,
+  type Environment,
+  type Settings,
+} from "./config/settings.js";
+import { parseDirectives, type Directive } from "./directives/parse.js";
+import { FlowpushError } from "./errors.js";
+import type { Logger } from "./log.js";
+import { createPlan, isEmptyPlan, type Plan } from "./plan/plan.js";
+import {
+  registerDeployments,
+  type RegisteredDeployment,
+} from "./register/register.js";
+import { startRuns, type StartedRun } from "./run/run.js";
+import { waitForRuns } from "./run/wait.js";
+
+/**
+ * The road from a push to runs: directives, plan, build, register, run.
+ * Everything the input can be refused for is refused, and every outside
+ * system is checked, before the first image is built.
+ */
+export interface PushRequest {
+  context: PushContext;
+  git: GitClient;
+  env: Environment;
+  /** flowpush.yaml read from disk instead of from the head commit. */
+  configOverride?: { text: string; source: string } | undefined;
+  dryRun: boolean;
+  wait: { timeoutSeconds: number; pollSeconds: number } | undefined;
+  dockerHost: string;
+  log: Logger;
+  connect?: (settings: Settings, dockerHost: string, log: Logger) => Clients;
+}
+
+export interface Clients {
+  docker: DockerClient;
+  registry: RegistryClient;
+  prefect: PrefectClient;
+}
+
+export interface PushResult {
+  plan: Plan | undefined;
+  settings: Settings | undefined;
+  images: BuiltImage[];
+  deployments: RegisteredDeployment[];
+  runs: StartedRun[];
+}
+
+export async function push(request: PushRequest): Promise<PushResult> {
+  const { context, log } = request;
+  const empty: PushResult = {
+    plan: undefined,
+    settings: undefined,
+    images: [],
+    deployments: [],
+    runs: [],
+  };
+
+  const directives: Directive[] = context.commits.flatMap(parseDirectives);
+  if (directives.length === 0) {
+    log.info("no flowpush directives in this push: nothing to do");
+    return empty;
+  }
+
+  const head = headOf(context);
+  const config = await loadConfig(request);
+  const plan = createPlan(head, directives, config);
+  if (request.dryRun || isEmptyPlan(plan)) return { ...empty, plan };
+
+  const settings = resolveSettings(config, request.env);
+  const connect = request.connect ?? connectClients;
+  const clients = connect(settings, request.dockerHost, log);
+  const prefectVersion = await preflight(plan, clients, log);
+
+  const images = await buildImages({
+    plan,
+    git: request.git,
+    docker: clients.docker,
+    registry: settings.registry,
+    sourceUrl: context.sourceUrl,
+    prefectVersion,
+    log,
+  });
+  const deployments = await registerDeployments(
+    plan,
+    images,
+    clients.prefect,
+    log,
+  );
+  let runs = await startRuns(plan, deployments, clients.prefect, log);
+  if (request.wait && runs.length > 0) {
+    runs = await waitForRuns(runs, clients.prefect, log, request.wait);
+  }
+  return { plan, settings, images, deployments, runs };
+}
+
+export function connectClients(
+  settings: Settings,
+  dockerHost: string,
+  log: Logger,
+): Clients {
+  return {
+    docker: createDockerClient(dockerHost, log),
+    registry: createRegistryClient(
+      settings.registry.address,
+      settings.registry,
+      log,
+    ),
+    prefect: createPrefectClient(settings.prefect, log),
+  };
+}
+
+async function loadConfig(request: PushRequest): Promise<Config> {
+  if (request.configOverride) {
+    return parseConfig(
+      request.configOverride.text,
+      request.configOverride.source,
+    );
+  }
+  const head = headOf(request.context);
+  const text = await request.git.readFile(head.sha, CONFIG_FILE);
+  if (text === undefined) {
+    throw new FlowpushError(
+      "CONFIG_NOT_FOUND",
+      `commit ${head.sha.slice(0, 7)} has no ${CONFIG_FILE} at the repository root`,
+      {
+        hint: `add ${CONFIG_FILE} declaring the repository's parts (see docs/configuration.md), or pass --config`,
+      },
+    );
+  }
+  return parseConfig(text, `${CONFIG_FILE}@${head.sha.slice(0, 7)}`);
+}
+
+/**
+ * Checks every outside system the push needs, so that an unreachable server
+ * or a refused password fails the push before anything is built. Returns the
+ * Prefect server's release, which the image template installs.
+ */
+async function preflight(
+  plan: Plan,
+  clients: Clients,
+  log: Logger,
+): Promise<string> {
+  await clients.docker.ping();
+  await clients.registry.checkCredentials();
+  await clients.prefect.checkHealth();
+  const version = await clients.prefect.serverVersion();
+  log.debug(`Prefect server ${version} at ${clients.prefect.apiUrl}`);
+
+  const pools = new Set(
+    plan.builds.flatMap((build) => build.flows.map((flow) => flow.workPool)),
+  );
+  for (const pool of pools) {
+    if (!(await clients.prefect.workPoolExists(pool))) {
+      throw new FlowpushError(
+        "WORK_POOL_MISSING",
+        `Prefect has no work pool "${pool}"`,
+        {
+          hint: `create it (prefect work-pool create ${pool} --type docker) or set another work_pool in flowpush.yaml`,
+        },
+      );
+    }
+  }
+  return version;
+}
