@@ -20,10 +20,18 @@ def map_grid(task: Task[..., Any], grid: GridSpec, /, **shared: Any) -> list[Any
     mapped as columns of equal length. The calls run on the flow's task
     runner, concurrently where it allows.
     """
+    subgrids = Grid(grid).subgrids
+    for subgrid in subgrids:
+        clash = sorted({key for key, _ in subgrid} & shared.keys())
+        if clash:
+            raise TypeError(
+                f"{', '.join(clash)} given both as grid keys and as shared inputs; "
+                "a parameter is either searched over or fixed, not both"
+            )
+
     futures: list[PrefectFuture[Any]] = []
     constant = {name: unmapped(value) for name, value in shared.items()}
-
-    for subgrid in Grid(grid).subgrids:
+    for subgrid in subgrids:
         if not subgrid:
             futures.append(task.submit(**shared))
             continue
