@@ -5,7 +5,7 @@ import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 
 import { openGitRepository } from "../clients/git.js";
-import { createPrefectClient } from "../clients/prefect.js";
+import { createPrefectClient, type PrefectClient } from "../clients/prefect.js";
 import { readLocalPush } from "../commit/local.js";
 import { resolvePrefectSettings, secretsIn } from "../config/settings.js";
 import { describeError, FlowpushError } from "../errors.js";
@@ -22,6 +22,12 @@ const EXIT = {
   runNotCompleted: 3,
   bug: 70,
 } as const;
+
+// A reader that stops early (`flowpush logs | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(EXIT.ok);
+  throw error;
+});
 
 const secrets = new Secrets();
 secretsIn(process.env).forEach((secret) => secrets.add(secret));
@@ -93,6 +99,21 @@ async function readConfigFile(path: string): Promise<string> {
       },
     );
   }
+}
+
+async function runsOfCommit(
+  args: { repo: string; commit: string },
+  prefect: PrefectClient,
+  log: Logger,
+): Promise<string[]> {
+  const git = await openGitRepository(args.repo, log);
+  const { sha } = await git.readCommit(args.commit);
+  const runs = await prefect.filterFlowRuns({
+    flow_runs: { tags: { all_: [`commit:${sha}`] } },
+    sort: "START_TIME_ASC",
+  });
+  if (runs.length === 0) log.info(`commit ${sha.slice(0, 7)} has no flow runs`);
+  return runs.map((run) => run.id);
 }
 
 function loggerFor(args: { verbose: boolean }): Logger {
@@ -178,29 +199,41 @@ async function main(): Promise<number> {
       },
     )
     .command(
-      "logs <run>",
-      "print the log lines of a flow run",
+      "logs [run]",
+      "print the log lines of a flow run, or of every run of a commit",
       (argv) =>
-        argv.positional("run", {
-          type: "string",
-          demandOption: true,
-          describe: "the flow run's id",
-        }),
+        argv
+          .positional("run", { type: "string", describe: "a flow run's id" })
+          .option("repo", {
+            type: "string",
+            default: ".",
+            describe: "the repository's folder",
+          })
+          .option("commit", {
+            type: "string",
+            default: "HEAD",
+            describe: "the commit whose runs to show",
+          }),
       async (args) => {
         const log = loggerFor(args);
         const prefect = createPrefectClient(
           resolvePrefectSettings(process.env),
           log,
         );
-        for (const line of await prefect.readLogs(args.run))
-          log.info(line.message);
-        const run = await prefect.readFlowRun(args.run);
-        if (
-          run.state_type &&
-          FINAL_STATES.has(run.state_type) &&
-          run.state_type !== "COMPLETED"
-        ) {
-          exitCode = EXIT.runNotCompleted;
+        const runIds = args.run
+          ? [args.run]
+          : await runsOfCommit(args, prefect, log);
+        for (const id of runIds) {
+          const run = await prefect.readFlowRun(id);
+          log.info(`== ${run.name} (${run.id}) ${run.state_type ?? ""}`);
+          for (const line of await prefect.readLogs(id)) log.info(line.message);
+          if (
+            run.state_type &&
+            FINAL_STATES.has(run.state_type) &&
+            run.state_type !== "COMPLETED"
+          ) {
+            exitCode = EXIT.runNotCompleted;
+          }
         }
       },
     )

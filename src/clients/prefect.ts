@@ -52,6 +52,7 @@ export interface FlowRunBody {
   parameters: Record<string, unknown>;
   tags: string[];
   idempotency_key: string;
+  job_variables: Record<string, unknown>;
 }
 
 const deploymentSchema = z.object({
@@ -75,6 +76,7 @@ const flowRunSchema = z.object({
   tags: z.array(z.string()).default([]),
   parameters: z.record(z.string(), z.unknown()).default({}),
   idempotency_key: z.string().nullish(),
+  job_variables: z.record(z.string(), z.unknown()).nullish(),
 });
 export type FlowRun = z.infer<typeof flowRunSchema>;
 

@@ -1,6 +1,13 @@
 import { posix } from "node:path";
 
-import { LineCounter, parseDocument } from "yaml";
+import {
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  type Document,
+} from "yaml";
 import type { z } from "zod";
 
 import { FlowpushError } from "../errors.js";
@@ -78,23 +85,39 @@ export function parseConfig(text: string, source: string): Config {
 
 function describeIssue(
   issue: z.core.$ZodIssue,
-  doc: ReturnType<typeof parseDocument>,
+  doc: Document,
   lines: LineCounter,
   source: string,
 ): string {
   const path = issue.path.map(String);
-  let message = issue.message;
-  let nodePath = path;
-  if (issue.code === "unrecognized_keys") {
-    nodePath = [...path, issue.keys[0] ?? ""];
-    message = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  }
-  const keyPath = nodePath.length > 0 ? nodePath.join(".") : "(top level)";
-  const node = doc.getIn(nodePath, true) as
-    { range?: [number, number, number] } | undefined;
-  const at = node?.range ? lines.linePos(node.range[0]) : undefined;
+  const unknownKey =
+    issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+  const message =
+    issue.code === "unrecognized_keys"
+      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`
+      : issue.message;
+  const keyPath =
+    [...path, ...(unknownKey ? [unknownKey] : [])].join(".") || "(top level)";
+  const offset = offsetOf(doc, path, unknownKey);
+  const at = offset === undefined ? undefined : lines.linePos(offset);
   const location = at ? `${source}:${at.line}:${at.col}` : source;
   return `${location}: ${keyPath}: ${message}`;
+}
+
+/** Where the value at `path` starts, or where its `key` is written. */
+function offsetOf(
+  doc: Document,
+  path: string[],
+  key: string | undefined,
+): number | undefined {
+  const node = doc.getIn(path, true);
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find(
+      (item) => isScalar(item.key) && String(item.key.value) === key,
+    );
+    if (pair && isScalar(pair.key)) return pair.key.range?.[0];
+  }
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 function normalise(raw: RawConfig, source: string): Config {

@@ -12,6 +12,10 @@ export interface RegisteredDeployment {
   /** `<flow name>/<deployment name>`, as Prefect's CLI and UI name it. */
   name: string;
   image: string;
+  /** The commit's job variables, pinned on its runs as well: the
+   * deployment is shared by every commit, and another push may update it
+   * between this push's registration and its run starting. */
+  jobVariables: Record<string, unknown>;
 }
 
 export function commitTags(commit: Commit, part: string): string[] {
@@ -50,13 +54,18 @@ export async function registerDeployments(
         FLOWPUSH_PART: build.part.name,
         FLOWPUSH_FLOW: flow.key,
       };
+      const jobVariables = {
+        ...flow.jobVariables,
+        image: image.reference,
+        env,
+      };
       const deployment = await prefect.upsertDeployment({
         name: flow.deployment,
         flow_id: flowId,
         entrypoint: flow.entrypoint,
         work_pool_name: workPool,
         ...(flow.workQueue ? { work_queue_name: flow.workQueue } : {}),
-        job_variables: { ...flow.jobVariables, image: image.reference, env },
+        job_variables: jobVariables,
         parameters: flow.parameters,
         parameter_openapi_schema: described.parameter_schema,
         enforce_parameter_schema: true,
@@ -83,6 +92,7 @@ export async function registerDeployments(
         id: deployment.id,
         name,
         image: image.reference,
+        jobVariables,
       });
     }
   }

@@ -72,6 +72,7 @@ export async function startRuns(
           `flow:${run.flow.key}`,
         ],
         idempotency_key: idempotencyKey(plan.commit, run),
+        job_variables: deployment.jobVariables,
       },
     );
     const verb = created ? "started" : "found existing";

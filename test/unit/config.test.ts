@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+
+import { DEFAULT_BASE_IMAGE, parseConfig } from "../../src/config/config.js";
+import { FlowpushError } from "../../src/errors.js";
+
+const VALID = `
+registry:
+  address: 127.0.0.1:5000
+defaults:
+  work_pool: pool
+parts:
+  prices:
+    path: ./models/prices/
+    image: team/prices
+    flows:
+      train:
+        entrypoint: flows/train.py:train_grid
+        parameters: { horizon: 24 }
+  spreads:
+    path: spreads
+    image: team/spreads
+    dockerfile: docker/Dockerfile
+    base_image: python:3.12-slim
+    flows:
+      fit:
+        entrypoint: fit.py:fit
+        deployment: nightly
+        work_pool: other
+`;
+
+describe("parseConfig", () => {
+  it("normalises paths and fills defaults", () => {
+    const config = parseConfig(VALID, "flowpush.yaml");
+    const prices = config.parts.get("prices");
+
+    expect(prices).toMatchObject({
+      path: "models/prices",
+      build: { kind: "template", template: "python" },
+      baseImage: DEFAULT_BASE_IMAGE,
+    });
+    expect(prices?.flows.get("train")).toMatchObject({
+      deployment: "train",
+      workPool: "pool",
+      gridParameter: "grid",
+      parameters: { horizon: 24 },
+    });
+    expect(config.parts.get("spreads")?.flows.get("fit")).toMatchObject({
+      deployment: "nightly",
+      workPool: "other",
+    });
+    expect(config.parts.get("spreads")?.build).toEqual({
+      kind: "dockerfile",
+      dockerfile: "docker/Dockerfile",
+    });
+  });
+
+  it.each([
+    [
+      "an unknown key",
+      VALID.replace("work_pool: pool", "work_pol: pool"),
+      /flowpush.yaml:5:3: defaults.work_pol: unknown key "work_pol"/,
+    ],
+    [
+      "a wrong type",
+      VALID.replace("parameters: { horizon: 24 }", "parameters: [1]"),
+      /flowpush.yaml:13:21: parts.prices.flows.train.parameters: .*expected record/,
+    ],
+    [
+      "a bad entrypoint",
+      VALID.replace("fit.py:fit", "fit.py"),
+      /parts.spreads.flows.fit.entrypoint: expected path\/file.py:function/,
+    ],
+    [
+      "both dockerfile and template",
+      VALID.replace("dockerfile:", "template: python\n    dockerfile:"),
+      /give either dockerfile or template/,
+    ],
+    ["no parts", "registry: {}", /parts: .*expected record/],
+  ])("rejects %s, naming the file, line and key path", (_, text, message) => {
+    const error = capture(() => parseConfig(text, "flowpush.yaml"));
+
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toMatch(message);
+  });
+
+  it("rejects a part path outside the repository", () => {
+    const error = capture(() =>
+      parseConfig(
+        VALID.replace("path: spreads", "path: ../elsewhere"),
+        "flowpush.yaml",
+      ),
+    );
+
+    expect(error.message).toMatch(
+      /parts.spreads.path "..\/elsewhere" leaves the repository/,
+    );
+  });
+
+  it("reports YAML syntax errors with their position", () => {
+    const error = capture(() =>
+      parseConfig("parts:\n  prices: [\n", "flowpush.yaml"),
+    );
+
+    expect(error.code).toBe("CONFIG_SYNTAX");
+    expect(error.message).toMatch(/^flowpush.yaml:\d+:\d+: /);
+  });
+});
+
+function capture(fn: () => unknown): FlowpushError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof FlowpushError) return error;
+    throw error;
+  }
+  throw new Error("expected a FlowpushError");
+}
