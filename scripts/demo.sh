@@ -3,12 +3,7 @@
 # a fresh copy of examples/monorepo and pushes it through flowpush, then
 # shows what the run printed and where it lives.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-[[ -d node_modules ]] || npm ci --no-audit --no-fund
-bash scripts/stack/up.sh
-source "${FLOWPUSH_STACK_DIR:-$HOME/.cache/flowpush/stack}/env"
-npm run --silent build
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 
 work=$(mktemp -d)/prices-monorepo
 cp -r examples/monorepo "$work"

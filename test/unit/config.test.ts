@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_BASE_IMAGE, parseConfig } from "../../src/config/config.js";
-import { FlowpushError } from "../../src/errors.js";
+import { captureFlowpushError } from "../helpers/errors.js";
 
 const VALID = `
 registry:
@@ -77,14 +77,16 @@ describe("parseConfig", () => {
     ],
     ["no parts", "registry: {}", /parts: .*expected record/],
   ])("rejects %s, naming the file, line and key path", (_, text, message) => {
-    const error = capture(() => parseConfig(text, "flowpush.yaml"));
+    const error = captureFlowpushError(() =>
+      parseConfig(text, "flowpush.yaml"),
+    );
 
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toMatch(message);
   });
 
   it("rejects a part path outside the repository", () => {
-    const error = capture(() =>
+    const error = captureFlowpushError(() =>
       parseConfig(
         VALID.replace("path: spreads", "path: ../elsewhere"),
         "flowpush.yaml",
@@ -97,7 +99,7 @@ describe("parseConfig", () => {
   });
 
   it("reports YAML syntax errors with their position", () => {
-    const error = capture(() =>
+    const error = captureFlowpushError(() =>
       parseConfig("parts:\n  prices: [\n", "flowpush.yaml"),
     );
 
@@ -105,13 +107,3 @@ describe("parseConfig", () => {
     expect(error.message).toMatch(/^flowpush.yaml:\d+:\d+: /);
   });
 });
-
-function capture(fn: () => unknown): FlowpushError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlowpushError) return error;
-    throw error;
-  }
-  throw new Error("expected a FlowpushError");
-}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Commit } from "../../src/commit/context.js";
 import { parseDirectives } from "../../src/directives/parse.js";
 import { findTrailers } from "../../src/directives/trailers.js";
-import { FlowpushError } from "../../src/errors.js";
+import { captureFlowpushError } from "../helpers/errors.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 
@@ -136,7 +136,7 @@ describe("parseDirectives", () => {
       /column 28/,
     ],
   ])("rejects %s with its position", (_, trailer, code, message) => {
-    const error = capture(() =>
+    const error = captureFlowpushError(() =>
       parseDirectives(commit(`Subject\n\n${trailer}`)),
     );
 
@@ -146,7 +146,7 @@ describe("parseDirectives", () => {
   });
 
   it("rejects a directive that git would not read as a trailer", () => {
-    const error = capture(() =>
+    const error = captureFlowpushError(() =>
       parseDirectives(commit("Subject\n\nFlowpush-Build: prices\nmore prose")),
     );
 
@@ -155,13 +155,3 @@ describe("parseDirectives", () => {
     );
   });
 });
-
-function capture(fn: () => unknown): FlowpushError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlowpushError) return error;
-    throw error;
-  }
-  throw new Error("expected a FlowpushError");
-}

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Commit } from "../../src/commit/context.js";
 import { parseConfig } from "../../src/config/config.js";
 import { parseDirectives } from "../../src/directives/parse.js";
-import { FlowpushError } from "../../src/errors.js";
 import { createPlan } from "../../src/plan/plan.js";
+import { captureFlowpushError } from "../helpers/errors.js";
 
 const CONFIG = parseConfig(
   `
@@ -102,7 +102,9 @@ describe("createPlan", () => {
   ])(
     "rejects %s and lists the known ones",
     (_, trailer, code, message, hint) => {
-      const error = capture(() => planFor(commit("c".repeat(40), trailer)));
+      const error = captureFlowpushError(() =>
+        planFor(commit("c".repeat(40), trailer)),
+      );
 
       expect(error.code).toBe(code);
       expect(error.message).toMatch(/^commit ccccccc, line 3, column \d+: /);
@@ -116,7 +118,7 @@ describe("createPlan", () => {
       "parts:\n  p:\n    path: p\n    image: p\n    flows:\n      f: { entrypoint: f.py:f }\n",
       "flowpush.yaml",
     );
-    const error = capture(() =>
+    const error = captureFlowpushError(() =>
       createPlan(
         commit("d".repeat(40), ""),
         parseDirectives(commit("d".repeat(40), "Flowpush-Build: p")),
@@ -127,13 +129,3 @@ describe("createPlan", () => {
     expect(error.message).toMatch(/flow p\/f has no work pool/);
   });
 });
-
-function capture(fn: () => unknown): FlowpushError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof FlowpushError) return error;
-    throw error;
-  }
-  throw new Error("expected a FlowpushError");
-}

@@ -1,0 +1,83 @@
+import { readFile } from "node:fs/promises";
+
+import { openGitRepository } from "../clients/git.js";
+import { readLocalPush } from "../commit/local.js";
+import { secretsIn } from "../config/settings.js";
+import { FlowpushError } from "../errors.js";
+import { createStreamLogger, Secrets, type Logger } from "../log.js";
+import type { PushRequest } from "../push.js";
+
+/**
+ * What the command line shares between its commands: exit codes, the
+ * secret-masking logger, and turning arguments and the process environment
+ * into the core's input. This is the only place below main.ts that may read
+ * process.env.
+ */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  runNotCompleted: 3,
+  bug: 70,
+} as const;
+
+/** Where commands record how the process should end. */
+export interface Outcome {
+  exitCode: number;
+}
+
+export const secrets = new Secrets();
+secretsIn(process.env).forEach((secret) => secrets.add(secret));
+
+const writeTo = (stream: NodeJS.WriteStream) => (line: string) =>
+  stream.write(`${secrets.mask(line)}\n`);
+
+export function loggerFor(args: { verbose: boolean }): Logger {
+  return createStreamLogger({
+    verbose: args.verbose,
+    secrets,
+    out: writeTo(process.stdout),
+    err: writeTo(process.stderr),
+  });
+}
+
+export interface PushInputArgs {
+  repo: string;
+  commit: string;
+  since: string | undefined;
+  config: string | undefined;
+}
+
+export async function pushRequestFrom(
+  args: PushInputArgs,
+  log: Logger,
+): Promise<Omit<PushRequest, "dryRun" | "wait">> {
+  const git = await openGitRepository(args.repo, log);
+  const context = await readLocalPush(git, {
+    rev: args.commit,
+    since: args.since,
+  });
+  const configOverride = args.config
+    ? { text: await readConfigFile(args.config), source: args.config }
+    : undefined;
+  return {
+    context,
+    git,
+    env: process.env,
+    configOverride,
+    dockerHost: process.env.DOCKER_HOST || "unix:///var/run/docker.sock",
+    log,
+  };
+}
+
+async function readConfigFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (cause) {
+    throw new FlowpushError(
+      "CONFIG_NOT_FOUND",
+      `cannot read the config file ${path}`,
+      { hint: "check the path given to --config", cause },
+    );
+  }
+}
