@@ -1,4 +1,5 @@
-import { buildImages, type BuiltImage } from "./build/build.js";
+import { buildImages } from "./build/build.js";
+import { pushImages, type BuiltImage } from "./build/push.js";
 import { createDockerClient, type DockerClient } from "./clients/docker.js";
 import type { GitClient } from "./clients/git.js";
 import { createPrefectClient, type PrefectClient } from "./clients/prefect.js";
@@ -7,7 +8,8 @@ import {
   type RegistryClient,
 } from "./clients/registry.js";
 import { headOf, type PushContext } from "./commit/context.js";
-import { CONFIG_FILE, parseConfig, type Config } from "./config/config.js";
+import { parseConfig, type Config } from "./config/config.js";
+import { loadConfigAt } from "./config/load.js";
 import {
   resolveSettings,
   type Environment,
@@ -17,6 +19,7 @@ import { parseDirectives, type Directive } from "./directives/parse.js";
 import { FlowpushError } from "./errors.js";
 import type { Logger } from "./log.js";
 import { createPlan, isEmptyPlan, type Plan } from "./plan/plan.js";
+import { checkRegistrations } from "./register/check.js";
 import {
   registerDeployments,
   type RegisteredDeployment,
@@ -27,7 +30,9 @@ import { waitForRuns } from "./run/wait.js";
 /**
  * The road from a push to runs: directives, plan, build, register, run.
  * Everything the input can be refused for is refused, and every outside
- * system is checked, before the first image is built.
+ * system is checked, before the first image is built; what only the built
+ * images can tell (do the flows import, do their parameters fit the plan)
+ * is checked before the first image is pushed.
  */
 export interface PushRequest {
   context: PushContext;
@@ -82,7 +87,7 @@ export async function push(request: PushRequest): Promise<PushResult> {
   const clients = connect(settings, request.dockerHost, log);
   const prefectVersion = await preflight(plan, clients, log);
 
-  const images = await buildImages({
+  const local = await buildImages({
     plan,
     git: request.git,
     docker: clients.docker,
@@ -91,6 +96,13 @@ export async function push(request: PushRequest): Promise<PushResult> {
     prefectVersion,
     log,
   });
+  checkRegistrations(plan, local);
+  const images = await pushImages(
+    local,
+    clients.docker,
+    settings.registry,
+    log,
+  );
   const deployments = await registerDeployments(
     plan,
     images,
@@ -121,24 +133,9 @@ export function connectClients(
 }
 
 async function loadConfig(request: PushRequest): Promise<Config> {
-  if (request.configOverride) {
-    return parseConfig(
-      request.configOverride.text,
-      request.configOverride.source,
-    );
-  }
-  const head = headOf(request.context);
-  const text = await request.git.readFile(head.sha, CONFIG_FILE);
-  if (text === undefined) {
-    throw new FlowpushError(
-      "CONFIG_NOT_FOUND",
-      `commit ${head.sha.slice(0, 7)} has no ${CONFIG_FILE} at the repository root`,
-      {
-        hint: `add ${CONFIG_FILE} declaring the repository's parts (see docs/configuration.md), or pass --config`,
-      },
-    );
-  }
-  return parseConfig(text, `${CONFIG_FILE}@${head.sha.slice(0, 7)}`);
+  const override = request.configOverride;
+  if (override) return parseConfig(override.text, override.source);
+  return loadConfigAt(request.git, headOf(request.context).sha);
 }
 
 /**

@@ -5,7 +5,11 @@ import { shortSha, type Commit } from "../commit/context.js";
  * date, not the build's: rebuilding the same commit then gives the same
  * labels, and with a warm layer cache the same image and digest.
  */
-export function imageLabels(commit: Commit, part: string, sourceUrl: string | undefined): Record<string, string> {
+export function imageLabels(
+  commit: Commit,
+  part: string,
+  sourceUrl: string | undefined,
+): Record<string, string> {
   const labels: Record<string, string> = {
     "org.opencontainers.image.revision": commit.sha,
     "org.opencontainers.image.created": commit.committedAt,
@@ -13,7 +17,8 @@ export function imageLabels(commit: Commit, part: string, sourceUrl: string | un
     "org.opencontainers.image.version": shortSha(commit.sha),
     "io.flowpush.part": part,
   };
-  if (sourceUrl) labels["org.opencontainers.image.source"] = publicUrl(sourceUrl);
+  if (sourceUrl)
+    labels["org.opencontainers.image.source"] = publicUrl(sourceUrl);
   return labels;
 }
 

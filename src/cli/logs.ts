@@ -2,7 +2,9 @@ import type { Argv } from "yargs";
 
 import { openGitRepository } from "../clients/git.js";
 import { createPrefectClient, type PrefectClient } from "../clients/prefect.js";
+import { loadConfigAt } from "../config/load.js";
 import { resolvePrefectSettings } from "../config/settings.js";
+import { FlowpushError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { FINAL_STATES } from "../run/wait.js";
 import { withCommitOptions } from "./options.js";
@@ -23,11 +25,32 @@ export function addLogsCommand(
       ),
     async (args) => {
       const log = loggerFor(args);
-      const settings = resolvePrefectSettings(process.env);
+      const git = await openGitRepository(args.repo, log).catch(
+        () => undefined,
+      );
+      const sha = git && (await git.readCommit(args.commit)).sha;
+      const config =
+        git && sha
+          ? await loadConfigAt(git, sha).catch(() => undefined)
+          : undefined;
+      const settings = resolvePrefectSettings(
+        process.env,
+        config?.prefect,
+        config?.source,
+      );
       const prefect = createPrefectClient(settings, log);
+      if (!args.run && !sha) {
+        throw new FlowpushError(
+          "GIT_FAILED",
+          `${args.repo} is not inside a git repository`,
+          {
+            hint: "name a flow run's id, or run flowpush logs inside the repository",
+          },
+        );
+      }
       const runIds = args.run
         ? [args.run]
-        : await runsOfCommit(args, prefect, log);
+        : await runsOf(sha as string, prefect, log);
 
       for (const id of runIds) {
         const run = await prefect.readFlowRun(id);
@@ -42,13 +65,11 @@ export function addLogsCommand(
   );
 }
 
-async function runsOfCommit(
-  args: { repo: string; commit: string },
+async function runsOf(
+  sha: string,
   prefect: PrefectClient,
   log: Logger,
 ): Promise<string[]> {
-  const git = await openGitRepository(args.repo, log);
-  const { sha } = await git.readCommit(args.commit);
   const runs = await prefect.filterFlowRuns({
     flow_runs: { tags: { all_: [`commit:${sha}`] } },
     sort: "START_TIME_ASC",

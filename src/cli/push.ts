@@ -66,11 +66,7 @@ export function addPushCommands(
           dryRun: true,
           wait: undefined,
         });
-        log.info(
-          result.plan
-            ? renderPlan(result.plan)
-            : "no flowpush directives: nothing to do",
-        );
+        if (result.plan) log.info(renderPlan(result.plan));
       },
     );
 }

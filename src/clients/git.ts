@@ -13,6 +13,7 @@ export interface GitClient {
   readCommit(rev: string): Promise<Commit>;
   commitsBetween(before: string, after: string): Promise<string[]>;
   readFile(sha: string, path: string): Promise<string | undefined>;
+  pathExists(sha: string, path: string): Promise<boolean>;
   archive(sha: string, path: string): Promise<Uint8Array>;
   remoteUrl(): Promise<string | undefined>;
   currentBranch(): Promise<string | undefined>;
@@ -75,15 +76,12 @@ function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
       return out.split("\n").filter(Boolean);
     },
     async readFile(sha, path) {
-      const out = await run(git, log, [
-        "ls-tree",
-        "--name-only",
-        sha,
-        "--",
-        path,
-      ]);
-      if (out.trim() === "") return undefined;
+      if (!(await this.pathExists(sha, path))) return undefined;
       return run(git, log, ["show", `${sha}:${path}`]);
+    },
+    async pathExists(sha, path) {
+      const args = ["ls-tree", "--name-only", sha, "--", path];
+      return (await run(git, log, args)).trim() !== "";
     },
     async archive(sha, path) {
       log.debug(`git archive --format=tar ${sha} -- ${path}`);

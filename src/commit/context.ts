@@ -21,7 +21,8 @@ export interface PushContext {
   /** Where the repository lives for people, for the OCI source label. */
   sourceUrl: string | undefined;
   branch: string | undefined;
-  /** The pushed commits, oldest first; the last one is the head. */
+  /** The pushed commits, oldest first; the last one is the head. Empty
+   * when the push brought no new commits. */
   commits: Commit[];
   /** The commit before the push, when the platform knows it. */
   before: string | undefined;

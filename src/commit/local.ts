@@ -24,7 +24,8 @@ export async function readLocalPush(
     root: git.root,
     sourceUrl: await git.remoteUrl(),
     branch: await git.currentBranch(),
-    commits: commits.length > 0 ? commits : [head],
+    // `--since HEAD` pushes nothing: an empty push has nothing to do.
+    commits,
     before: options.since,
     trigger: "local",
   };

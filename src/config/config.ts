@@ -93,9 +93,11 @@ function describeIssue(
   const unknownKey =
     issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
   const message =
-    issue.code === "unrecognized_keys"
-      ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`
-      : issue.message;
+    issue.code === "invalid_key"
+      ? `"${String(issue.path.at(-1))}" is not a valid name: use letters, digits, '.', '_' and '-'`
+      : issue.code === "unrecognized_keys"
+        ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`
+        : issue.message;
   const keyPath =
     [...path, ...(unknownKey ? [unknownKey] : [])].join(".") || "(top level)";
   const offset = offsetOf(doc, path, unknownKey);
@@ -138,7 +140,10 @@ function normalise(raw: RawConfig, source: string): Config {
       flows.set(key, {
         key,
         entrypoint: flow.entrypoint,
-        deployment: flow.deployment ?? key,
+        // Prefect names a deployment by flow and deployment name; two parts
+        // with a same-named flow function would overwrite each other's
+        // deployment if the default were the flow key alone.
+        deployment: flow.deployment ?? `${name}-${key}`,
         workPool: flow.work_pool ?? raw.defaults?.work_pool,
         workQueue: flow.work_queue,
         parameters: flow.parameters ?? {},
@@ -153,7 +158,7 @@ function normalise(raw: RawConfig, source: string): Config {
       path: path === "." ? "" : path,
       image: part.image,
       build: part.dockerfile
-        ? { kind: "dockerfile", dockerfile: part.dockerfile }
+        ? { kind: "dockerfile", dockerfile: posix.normalize(part.dockerfile) }
         : { kind: "template", template: part.template ?? "python" },
       baseImage:
         part.base_image ?? raw.defaults?.base_image ?? DEFAULT_BASE_IMAGE,

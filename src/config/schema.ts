@@ -25,7 +25,9 @@ const flowSchema = z.strictObject({
   work_pool: z.string().min(1).optional(),
   work_queue: z.string().min(1).optional(),
   parameters: stringMap.optional(),
-  job_variables: stringMap.optional(),
+  job_variables: z
+    .looseObject({ env: z.record(z.string(), z.string()).optional() })
+    .optional(),
   grid_parameter: z.string().min(1).default("grid"),
   tags: z.array(z.string()).optional(),
   description: z.string().optional(),
@@ -43,7 +45,11 @@ const partSchema = z
     dockerfile: z.string().min(1).optional(),
     template: z.enum(["python"]).optional(),
     base_image: z.string().min(1).optional(),
-    flows: z.record(name, flowSchema),
+    flows: z
+      .record(name, flowSchema)
+      .refine((flows) => Object.keys(flows).length > 0, {
+        message: "expected at least one flow: a part is built to run flows",
+      }),
   })
   .refine((part) => !(part.dockerfile && part.template), {
     message: "give either dockerfile or template, not both",

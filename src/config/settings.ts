@@ -62,12 +62,14 @@ export function resolveSettings(config: Config, env: Environment): Settings {
 export function resolvePrefectSettings(
   env: Environment,
   file: Config["prefect"] = { apiUrl: undefined, uiUrl: undefined },
-  source = "flowpush.yaml",
+  source: string | undefined = undefined,
 ): Settings["prefect"] {
   const apiUrl = (env[ENV.prefectUrl] || file.apiUrl)?.replace(/\/+$/, "");
   if (!apiUrl) {
     throw new FlowpushError("SETTING_MISSING", "no Prefect API URL is set", {
-      hint: `set ${ENV.prefectUrl}, or prefect.api_url in ${source}`,
+      hint: source
+        ? `set ${ENV.prefectUrl}, or prefect.api_url in ${source}`
+        : `set ${ENV.prefectUrl}`,
     });
   }
   return {

@@ -26,6 +26,7 @@ export interface RunDirective {
   kind: "run";
   part: PartRef;
   flow: string;
+  flowPosition: Position;
   /** Absent when the directive names no grid: the flow's default runs. */
   grid: { spec: GridSpec; size: bigint; text: string } | undefined;
   position: Position;
@@ -126,6 +127,7 @@ function parseRun(trailer: Trailer, position: Position): RunDirective {
     kind: "run",
     part: { name: partName, position },
     flow,
+    flowPosition: flowAt,
     grid:
       gridText.trim() === ""
         ? undefined

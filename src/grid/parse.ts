@@ -29,7 +29,15 @@ export function parseGrid(text: string): ParsedGrid {
     : parseSweepPairs(text);
 
   try {
-    return { spec, grid: new Grid(spec) };
+    const grid = new Grid(spec);
+    if (grid.size === 0n) {
+      throw new GridSyntaxError(
+        "the grid has no points",
+        lead,
+        "at least one mapping in the list",
+      );
+    }
+    return { spec, grid };
   } catch (error) {
     if (error instanceof GridShapeError) {
       throw new GridSyntaxError(
@@ -97,6 +105,12 @@ function parseSweepPairs(text: string): GridSpec {
 function parseScalar(text: string): unknown {
   if (/^(true|false|null)$/.test(text)) return JSON.parse(text);
   if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
-  if (/^".*"$/.test(text)) return JSON.parse(text);
+  if (/^"(?:[^"\\]|\\.)*"$/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // An invalid escape: take the text as it stands.
+    }
+  }
   return text;
 }

@@ -67,7 +67,7 @@ export function createPlan(
       continue;
     }
     const part = findPart(config, directive.part.name, directive.part.position);
-    const flow = findFlow(part, directive.flow, directive.position);
+    const flow = findFlow(part, directive.flow, directive.flowPosition);
     // A run always runs this commit's code, so its part is built with it.
     addBuild(part, "run");
     runs.set(`${part.name}/${flow.key}`, {

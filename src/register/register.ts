@@ -1,4 +1,4 @@
-import type { BuiltImage } from "../build/build.js";
+import type { BuiltImage } from "../build/push.js";
 import type { PrefectClient } from "../clients/prefect.js";
 import type { Commit } from "../commit/context.js";
 import type { Logger } from "../log.js";

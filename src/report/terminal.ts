@@ -18,7 +18,7 @@ export function renderPlan(plan: Plan): string {
   }
   for (const run of plan.runs) {
     const grid = run.grid
-      ? `grid ${run.grid.text} (${run.grid.size} points)`
+      ? `grid ${run.grid.text} (${run.grid.size} ${run.grid.size === 1n ? "point" : "points"})`
       : "the flow's default grid";
     lines.push(
       `  run ${run.part.name}/${run.flow.key} with ${grid}, from ${where(run.position)}`,

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +69,11 @@ describe("bad input and unreachable services", () => {
       /line 3, column \d+: the grid is not valid JSON.*\[GRID_INVALID\]/,
     ],
     [
+      "a grid without points",
+      "Flowpush-Run: prices/train []",
+      /the grid has no points \[GRID_INVALID\]/,
+    ],
+    [
       "an empty grid value",
       'Flowpush-Run: prices/train {"b": []}',
       /values for "b" must not be empty \[GRID_INVALID\]/,
@@ -84,6 +89,57 @@ describe("bad input and unreachable services", () => {
       await expectNothingDone(sha);
     },
   );
+
+  it("does nothing for a push without new commits", async () => {
+    const result = await runFlowpush(["push", "--since", "HEAD"], {
+      cwd: repo.dir,
+      env,
+    });
+
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(result.stdout).toMatch(/nothing to do/);
+  });
+
+  it("refuses a part whose folder the commit lacks", async () => {
+    const moved = await createTempRepo({ fromExample: true });
+    try {
+      await rename(join(moved.dir, "prices"), join(moved.dir, "price-models"));
+      const sha = await moved.commit(`Move the prices part\n\n${RUN}`);
+      const result = await runFlowpush(["push"], { cwd: moved.dir, env });
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(
+        /part "prices" has no folder prices in commit \w{7} \[CONFIG_INVALID\]\nhint: check parts.prices.path/,
+      );
+      await expectNothingDone(sha);
+    } finally {
+      await moved.remove();
+    }
+  });
+
+  it("refuses a grid parameter the flow lacks before pushing anything", async () => {
+    const renamed = await createTempRepo({ fromExample: true });
+    try {
+      const config = await readFile(join(renamed.dir, "flowpush.yaml"), "utf8");
+      await renamed.write(
+        "flowpush.yaml",
+        config.replace(
+          "entrypoint: flows/train.py:train_grid",
+          "entrypoint: flows/train.py:train_grid\n        grid_parameter: grids",
+        ),
+      );
+      const sha = await renamed.commit(`Name the grid parameter\n\n${RUN}`);
+      const result = await runFlowpush(["push"], { cwd: renamed.dir, env });
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(
+        /flow prices\/train has no parameter "grids" to take the grid \[CONFIG_INVALID\]\nhint: its parameters: grid;/,
+      );
+      await expectNothingDone(sha, { built: true });
+    } finally {
+      await renamed.remove();
+    }
+  });
 
   it("refuses a commit without flowpush.yaml", async () => {
     const bare = await createTempRepo();

@@ -19,7 +19,7 @@ parts:
   spreads:
     path: spreads
     image: team/spreads
-    dockerfile: docker/Dockerfile
+    dockerfile: ./docker/Dockerfile
     base_image: python:3.12-slim
     flows:
       fit:
@@ -39,7 +39,7 @@ describe("parseConfig", () => {
       baseImage: DEFAULT_BASE_IMAGE,
     });
     expect(prices?.flows.get("train")).toMatchObject({
-      deployment: "train",
+      deployment: "prices-train",
       workPool: "pool",
       gridParameter: "grid",
       parameters: { horizon: 24 },
@@ -74,6 +74,24 @@ describe("parseConfig", () => {
       "both dockerfile and template",
       VALID.replace("dockerfile:", "template: python\n    dockerfile:"),
       /give either dockerfile or template/,
+    ],
+    [
+      "a part without flows",
+      VALID.replace(/flows:\n {6}fit:[\s\S]*$/, "flows: {}\n"),
+      /parts.spreads.flows: expected at least one flow/,
+    ],
+    [
+      "a part name with a space",
+      VALID.replace("  spreads:", "  'spread s':"),
+      /parts.spread s: "spread s" is not a valid name/,
+    ],
+    [
+      "an env that is not a mapping",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        job_variables: { env: [A=1] }",
+      ),
+      /parts.spreads.flows.fit.job_variables.env: .*expected record/,
     ],
     ["no parts", "registry: {}", /parts: .*expected record/],
   ])("rejects %s, naming the file, line and key path", (_, text, message) => {

@@ -52,7 +52,7 @@ describe("createBuildContext", () => {
       git,
       sha,
       part(
-        "    path: models/p\n    image: p\n    dockerfile: Dockerfile\n    flows: {}\n",
+        "    path: models/p\n    image: p\n    dockerfile: Dockerfile\n    flows: { f: { entrypoint: f.py:f } }\n",
       ),
     );
 
@@ -67,7 +67,7 @@ describe("createBuildContext", () => {
       git,
       sha,
       part(
-        "    path: models/p\n    image: p\n    dockerfile: Dockerfile\n    flows: {}\n",
+        "    path: models/p\n    image: p\n    dockerfile: Dockerfile\n    flows: { f: { entrypoint: f.py:f } }\n",
       ),
     );
 
@@ -85,7 +85,9 @@ describe("createBuildContext", () => {
     const context = await createBuildContext(
       git,
       sha,
-      part("    path: models/p\n    image: p\n    flows: {}\n"),
+      part(
+        "    path: models/p\n    image: p\n    flows: { f: { entrypoint: f.py:f } }\n",
+      ),
     );
     const files = await entryNames(context.tar);
 
@@ -109,7 +111,7 @@ describe("createBuildContext", () => {
       git,
       sha,
       part(
-        "    path: other\n    image: p\n    dockerfile: Dockerfile\n    flows: {}\n",
+        "    path: other\n    image: p\n    dockerfile: Dockerfile\n    flows: { f: { entrypoint: f.py:f } }\n",
       ),
     );
 

@@ -82,6 +82,12 @@ describe("Grid", () => {
   });
 });
 
+describe("parseGrid on odd input", () => {
+  it("keeps a quoted value with a dangling escape as plain text", () => {
+    expect(parseGrid('x="a\\"').spec).toEqual({ x: ['"a\\"'] });
+  });
+});
+
 describe("parseGrid", () => {
   it.each([
     ['{"b": [1, 2], "c": [2, 3]}', { b: [1, 2], c: [2, 3] }],
@@ -103,6 +109,7 @@ describe("parseGrid", () => {
 
   it.each([
     ['{"b": [1, 2}', 11, /not valid JSON/],
+    ["[]", 0, /the grid has no points/],
     ["b=1,2 c", 6, /"c" is not a key=value pair/],
     ["b=1,,2", 2, /empty entry/],
     ["b=1 b=2", 4, /given twice/],

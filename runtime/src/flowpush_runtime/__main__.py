@@ -5,6 +5,12 @@ the worker will and prints, as one JSON document, the flow names and
 parameter schemas Prefect itself computes, plus the image's working
 directory. Running it inside the image proves the flows import there before
 anything is pushed or registered.
+
+flowpush runs this file as a loose script (``python3 flowpush_introspect.py
+schema ...``), not as the installed package: an image built from a part's own
+Dockerfile need not contain the runtime, and a flow that imports the runtime
+must fail the check when the image lacks it, as it would fail in the worker.
+So this module imports nothing but the standard library and Prefect.
 """
 
 from __future__ import annotations
@@ -15,6 +21,14 @@ import os
 import sys
 import traceback
 from typing import Any
+
+
+def import_like_the_worker() -> None:
+    """Python puts a loose script's folder first on sys.path; the worker
+    imports from the working directory instead, so do the same."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or ".") == here:
+        sys.path[0] = os.getcwd()
 
 
 def describe_flows(entrypoints: list[str]) -> dict[str, Any]:
@@ -42,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     schema = commands.add_parser("schema", help="print the flows' parameter schemas")
     schema.add_argument("entrypoints", nargs="+", metavar="path/file.py:function")
     args = parser.parse_args(argv)
+    import_like_the_worker()
 
     try:
         report = describe_flows(args.entrypoints)
