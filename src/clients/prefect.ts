@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { FlowpushError } from "../errors.js";
+import { toJson } from "../grid/values.js";
 import type { Logger } from "../log.js";
 import {
   DEFAULT_RETRY,
@@ -113,7 +114,8 @@ export function createPrefectClient(
     let response: Response;
     try {
       const init: RequestInit = { method, headers };
-      if (body !== undefined) init.body = JSON.stringify(body);
+      // toJson keeps whole floats in grids floats (1.0) for the flow.
+      if (body !== undefined) init.body = toJson(body);
       response = await fetchWithRetry(url, init, log, retry);
     } catch (error) {
       if (!(error instanceof UnreachableError)) throw error;

@@ -7,7 +7,9 @@
  * Nothing here materialises the grid: size and indexing are arithmetic, so
  * a grid of millions of points is counted and checked in constant memory.
  */
-export type GridValue = unknown;
+import type { GridValue } from "./values.js";
+
+export type { GridValue } from "./values.js";
 export type GridMapping = Record<string, GridValue[]>;
 export type GridSpec = GridMapping | GridMapping[];
 export type GridPoint = Record<string, GridValue>;
@@ -117,13 +119,16 @@ function sizeOf(axes: Axis[]): bigint {
 }
 
 function pointOf(axes: Axis[], index: bigint): GridPoint {
-  const point: GridPoint = {};
+  const picked: GridValue[] = new Array<GridValue>(axes.length);
   let rest = index;
+  // The last key varies fastest, as in scikit-learn.
   for (let i = axes.length - 1; i >= 0; i--) {
-    const [key, values] = axes[i] as Axis;
+    const [, values] = axes[i] as Axis;
     const length = BigInt(values.length);
-    point[key] = values[Number(rest % length)];
+    picked[i] = values[Number(rest % length)] as GridValue;
     rest /= length;
   }
-  return Object.fromEntries(axes.map(([key]) => [key, point[key]] as const));
+  return Object.fromEntries(
+    axes.map(([key], i) => [key, picked[i] as GridValue]),
+  );
 }

@@ -1,116 +1,108 @@
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Node,
+} from "yaml";
+
+import { GridSyntaxError } from "./errors.js";
 import { Grid, GridShapeError, type GridSpec } from "./grid.js";
+import { parseSweeps } from "./sweep.js";
+import { floatValue, type GridValue } from "./values.js";
+
+export { GridSyntaxError } from "./errors.js";
 
 /**
- * Grid text as a directive carries it: JSON (`{"b": [1, 2]}` or a list of
- * such mappings) or sweep pairs (`b=1,2 c=2,3`). Returns the spec and its
- * validated Grid, or throws a GridSyntaxError whose offset points into the
- * text.
+ * Grid text in any form a directive accepts: scikit-learn's forms in JSON or
+ * YAML flow syntax (`{"b": [1, 2]}`, `[{b: [1]}, {c: [2]}]`), or sweeps
+ * (`b=1,2 c=range(0, 1, 0.5)`). Returns the spec and its validated Grid, or
+ * throws a GridSyntaxError that points into the text.
  */
-export class GridSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-    readonly expected: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface ParsedGrid {
   spec: GridSpec;
   grid: Grid;
 }
 
 export function parseGrid(text: string): ParsedGrid {
-  const trimmed = text.trimStart();
-  const lead = text.length - trimmed.length;
-  const spec = /^[[{]/.test(trimmed)
-    ? parseJsonGrid(trimmed, lead)
-    : parseSweepPairs(text);
+  const lead = text.length - text.trimStart().length;
+  const structured = /^[[{]/.test(text.trimStart());
+  const spec = structured ? parseFlowSyntax(text) : parseSweeps(text);
 
+  let grid: Grid;
   try {
-    const grid = new Grid(spec);
-    if (grid.size === 0n) {
-      throw new GridSyntaxError(
-        "the grid has no points",
-        lead,
-        "at least one mapping in the list",
-      );
-    }
-    return { spec, grid };
+    grid = new Grid(spec);
   } catch (error) {
-    if (error instanceof GridShapeError) {
-      throw new GridSyntaxError(
-        error.message,
-        lead,
-        "a mapping of non-empty lists",
-      );
-    }
-    throw error;
+    if (!(error instanceof GridShapeError)) throw error;
+    throw new GridSyntaxError(
+      error.message,
+      lead,
+      "a mapping of non-empty lists",
+    );
   }
+  if (grid.size === 0n) {
+    throw new GridSyntaxError(
+      "the grid has no points",
+      lead,
+      "at least one mapping in the list",
+    );
+  }
+  return { spec, grid };
 }
 
-function parseJsonGrid(text: string, lead: number): GridSpec {
-  try {
-    return JSON.parse(text) as GridSpec;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    const at = /position (\d+)/.exec(detail);
-    const offset = lead + (at ? Number(at[1]) : 0);
+// YAML's flow syntax is a superset of JSON, so one parser reads both; going
+// through its nodes rather than plain values keeps `1.0` a float.
+function parseFlowSyntax(text: string): GridSpec {
+  return parseJsonValue(text) as GridSpec;
+}
+
+/** JSON or YAML flow text as grid values, with whole floats kept floats. */
+export function parseJsonValue(text: string): GridValue {
+  const doc = parseDocument(text, {
+    lineCounter: new LineCounter(),
+    uniqueKeys: true,
+  });
+  const problem = doc.errors[0];
+  if (problem) {
+    const detail = problem.message.split("\n")[0] ?? problem.code;
     throw new GridSyntaxError(
-      `the grid is not valid JSON: ${detail}`,
-      offset,
+      `the grid is not valid JSON or YAML: ${detail}`,
+      problem.pos[0],
       'JSON such as {"b": [1, 2]}',
     );
   }
+  return toValue(doc.contents as Node | null, text);
 }
 
-const PAIR = /^([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/;
-
-function parseSweepPairs(text: string): GridSpec {
-  const spec: GridSpec = {};
-  for (const match of text.matchAll(/\S+/g)) {
-    const token = match[0];
-    const pair = PAIR.exec(token);
-    if (!pair) {
-      throw new GridSyntaxError(
-        `"${token}" is not a key=value pair`,
-        match.index,
-        "key=v1,v2 with a Python identifier as key",
-      );
-    }
-    const [, key, list] = pair as unknown as [string, string, string];
-    if (key in spec) {
-      throw new GridSyntaxError(
-        `"${key}" is given twice`,
-        match.index,
-        "each key once",
-      );
-    }
-    const values = list.split(",");
-    const empty = values.findIndex((value) => value === "");
-    if (empty >= 0) {
-      throw new GridSyntaxError(
-        `the values of "${key}" have an empty entry`,
-        match.index + key.length + 1,
-        "values separated by single commas",
-      );
-    }
-    spec[key] = values.map(parseScalar);
+function toValue(node: Node | null, text: string): GridValue {
+  if (node === null) return null;
+  if (isMap(node)) {
+    const entries = node.items.map((pair): [string, GridValue] => {
+      const key = isScalar(pair.key)
+        ? String(pair.key.value)
+        : String(pair.key);
+      return [key, toValue(pair.value as Node | null, text)];
+    });
+    return Object.fromEntries(entries);
   }
-  return spec;
-}
-
-/** `1` is a number, `true` a boolean, `null` null, anything else a string. */
-function parseScalar(text: string): unknown {
-  if (/^(true|false|null)$/.test(text)) return JSON.parse(text);
-  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return Number(text);
-  if (/^"(?:[^"\\]|\\.)*"$/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // An invalid escape: take the text as it stands.
+  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, text));
+  if (isScalar(node)) {
+    const value = node.value;
+    if (typeof value !== "number") return value as GridValue;
+    const source = node.range ? text.slice(node.range[0], node.range[1]) : "";
+    if (!Number.isFinite(value)) {
+      throw new GridSyntaxError(
+        `${source} cannot be sent as a flow parameter`,
+        node.range?.[0] ?? 0,
+        "a finite number",
+      );
     }
+    return /[.eE]/.test(source) ? floatValue(value) : value;
   }
-  return text;
+  throw new GridSyntaxError(
+    "the grid uses YAML features a grid cannot hold",
+    node.range?.[0] ?? 0,
+    "mappings, lists and plain values",
+  );
 }

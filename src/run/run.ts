@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 
 import type { PrefectClient } from "../clients/prefect.js";
 import { shortSha, type Commit } from "../commit/context.js";
+import { toJson } from "../grid/values.js";
 import type { Logger } from "../log.js";
 import type { Plan, PlannedRun } from "../plan/plan.js";
 import { commitTags, type RegisteredDeployment } from "../register/register.js";
@@ -23,24 +24,12 @@ export interface StartedRun {
  * the first run instead of training the grid again.
  */
 export function idempotencyKey(commit: Commit, run: PlannedRun): string {
-  const grid = run.grid ? canonicalJson(run.grid.spec) : "default";
+  const grid = run.grid ? toJson(run.grid.spec, true) : "default";
   const digest = createHash("sha256")
     .update([commit.sha, run.part.name, run.flow.key, grid].join("\n"))
     .digest("hex")
     .slice(0, 16);
   return `flowpush:${commit.sha}:${run.part.name}/${run.flow.key}:${digest}`;
-}
-
-/** JSON with object keys sorted, so equal grids give equal keys. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export async function startRuns(

@@ -133,7 +133,7 @@ describe("parseDirectives", () => {
       "an empty grid value",
       "Flowpush-Run: prices/train b=",
       "GRID_INVALID",
-      /column 28/,
+      /column 30: a value is missing/,
     ],
   ])("rejects %s with its position", (_, trailer, code, message) => {
     const error = captureFlowpushError(() =>

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { Grid, GridShapeError } from "../../src/grid/grid.js";
 import { GridSyntaxError, parseGrid } from "../../src/grid/parse.js";
+import { Float } from "../../src/grid/values.js";
 
 describe("Grid", () => {
   it.each([
@@ -82,45 +83,90 @@ describe("Grid", () => {
   });
 });
 
-describe("parseGrid on odd input", () => {
-  it("keeps a quoted value with a dangling escape as plain text", () => {
-    expect(parseGrid('x="a\\"').spec).toEqual({ x: ['"a\\"'] });
-  });
-});
-
 describe("parseGrid", () => {
+  const f = (value: number) => new Float(value);
+
   it.each([
     ['{"b": [1, 2], "c": [2, 3]}', { b: [1, 2], c: [2, 3] }],
+    ["{b: [1, 2], c: [x, 'y z']}", { b: [1, 2], c: ["x", "y z"] }],
     ['[{"a": [1]}, {"b": ["x"]}]', [{ a: [1] }, { b: ["x"] }]],
+    ['{"lr": [1.0, 0.5, 1e3, 2]}', { lr: [f(1), 0.5, f(1000), 2] }],
     ["b=1,2 c=2,3", { b: [1, 2], c: [2, 3] }],
+    ["lr=0.1,1e-3,1.0 n=-3,+4", { lr: [0.1, 0.001, f(1)], n: [-3, 4] }],
+    ["on=true,False none=null,None", { on: [true, false], none: [null, null] }],
     [
-      "lr=0.1,1e-3 on=true,false opt=adam,sgd none=null",
-      {
-        lr: [0.1, 0.001],
-        on: [true, false],
-        opt: ["adam", "sgd"],
-        none: [null],
-      },
+      "opt=adam,sgd path=data/x.csv",
+      { opt: ["adam", "sgd"], path: ["data/x.csv"] },
     ],
-    ['name="1",x', { name: ["1", "x"] }],
+    [`name="a b",'c,d',"say \\"hi\\""`, { name: ["a b", "c,d", 'say "hi"'] }],
+    ['v="1",1', { v: ["1", 1] }],
+    [
+      "layers=[64,64],[128] empty=[]",
+      { layers: [[64, 64], [128]], empty: [[]] },
+    ],
+    ["i=range(0,3) j=range(1,10,4)", { i: [0, 1, 2], j: [1, 5, 9] }],
+    ["x=range(0, 1, 0.25)", { x: [f(0), 0.25, 0.5, 0.75] }],
+    ["x=range(0.1, 0.4, 0.1)", { x: [0.1, 0.2, 0.3] }],
+    ["x=range(3, 0, -1)", { x: [3, 2, 1] }],
+    ["opt=choice(adam, sgd) k=choice(1)", { opt: ["adam", "sgd"], k: [1] }],
+    [
+      "(lr,epochs)=(0.1,10),(0.01,20) w=24,48",
+      [
+        { w: [24, 48], lr: [0.1], epochs: [10] },
+        { w: [24, 48], lr: [0.01], epochs: [20] },
+      ],
+    ],
+    [
+      "(a,b)=(1,2),(3,4) (c)=(5),(6)",
+      [
+        { a: [1], b: [2], c: [5] },
+        { a: [1], b: [2], c: [6] },
+        { a: [3], b: [4], c: [5] },
+        { a: [3], b: [4], c: [6] },
+      ],
+    ],
   ])("reads %s", (text, spec) => {
     expect(parseGrid(text).spec).toEqual(spec);
   });
 
+  it("pairs keys instead of taking their product", () => {
+    const { grid } = parseGrid("(lr,epochs)=(0.1,10),(0.01,20) w=24,48");
+
+    expect([...grid.points()]).toEqual([
+      { epochs: 10, lr: 0.1, w: 24 },
+      { epochs: 10, lr: 0.1, w: 48 },
+      { epochs: 20, lr: 0.01, w: 24 },
+      { epochs: 20, lr: 0.01, w: 48 },
+    ]);
+  });
+
   it.each([
-    ['{"b": [1, 2}', 11, /not valid JSON/],
+    ['{"b": [1, 2}', 11, /not valid JSON or YAML/],
     ["[]", 0, /the grid has no points/],
-    ["b=1,2 c", 6, /"c" is not a key=value pair/],
-    ["b=1,,2", 2, /empty entry/],
-    ["b=1 b=2", 4, /given twice/],
     ['{"b": 1}', 0, /must be a list/],
     ['{"b": []}', 0, /must not be empty/],
+    ['{"b": [.inf]}', 7, /cannot be sent as a flow parameter/],
+    ["b=1,2 c", 7, /found the end/],
+    ["b=1,,2", 4, /unexpected ","/],
+    ["b=", 2, /a value is missing/],
+    ["b=1 b=2", 4, /"b" is given twice/],
+    ["b=1;c=2", 5, /unexpected "="/],
+    ["2b=1", 0, /"2b=1" is not a key/],
+    ['x="a\\"', 2, /the quoted text is not closed/],
+    ["x=nan", 2, /nan cannot be sent/],
+    ["x=range(0)", 2, /range takes two or three numbers/],
+    ["x=range(1,1)", 2, /range\(1, 1\) is empty/],
+    ["x=range(0,1,0)", 2, /range step is 0/],
+    ["x=range(a,b)", 2, /range takes two or three numbers/],
+    ["(a,b)=(1),(2,3)", 6, /a tuple of 1 values for 2 keys/],
+    ["(a,b)=1,2", 6, /found "1"/],
+    ["(a,a)=(1,2)", 3, /"a" is given twice/],
   ])("rejects %s at offset %i", (text, offset, message) => {
     const error = captureError(() => parseGrid(text));
 
     expect(error).toBeInstanceOf(GridSyntaxError);
-    expect((error as GridSyntaxError).offset).toBe(offset);
     expect((error as Error).message).toMatch(message);
+    expect((error as GridSyntaxError).offset).toBe(offset);
   });
 });
 

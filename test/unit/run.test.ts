@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import type { Commit } from "../../src/commit/context.js";
+import type { GridMapping } from "../../src/grid/grid.js";
 import type { PlannedRun } from "../../src/plan/plan.js";
-import { canonicalJson, idempotencyKey } from "../../src/run/run.js";
+import { Float, toJson } from "../../src/grid/values.js";
+import { idempotencyKey } from "../../src/run/run.js";
 
 const COMMIT: Commit = {
   sha: "f".repeat(40),
@@ -21,7 +23,7 @@ function run(grid: PlannedRun["grid"], flow = "train"): PlannedRun {
   } as PlannedRun;
 }
 
-const grid = (spec: Record<string, unknown[]>) => ({
+const grid = (spec: GridMapping) => ({
   spec,
   size: 1n,
   text: "",
@@ -51,10 +53,16 @@ describe("idempotencyKey", () => {
   });
 });
 
-describe("canonicalJson", () => {
-  it("sorts keys at every depth and keeps list order", () => {
-    expect(canonicalJson({ b: [{ z: 1, a: 2 }], a: null })).toBe(
+describe("toJson", () => {
+  it("sorts keys at every depth when asked and keeps list order", () => {
+    expect(toJson({ b: [{ z: 1, a: 2 }], a: null }, true)).toBe(
       '{"a":null,"b":[{"a":2,"z":1}]}',
+    );
+  });
+
+  it("writes whole floats as floats", () => {
+    expect(toJson([new Float(1), new Float(-2e21), 0.5, 3])).toBe(
+      "[1.0,-2e+21,0.5,3]",
     );
   });
 });
