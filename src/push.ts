@@ -7,7 +7,8 @@ import {
   createRegistryClient,
   type RegistryClient,
 } from "./clients/registry.js";
-import { headOf, type PushContext } from "./commit/context.js";
+import { headOf, shortSha, type PushContext } from "./commit/context.js";
+import { changedPaths } from "./commit/history.js";
 import { parseConfig, type Config } from "./config/config.js";
 import { loadConfigAt } from "./config/load.js";
 import {
@@ -15,10 +16,15 @@ import {
   type Environment,
   type Settings,
 } from "./config/settings.js";
-import { parseDirectives, type Directive } from "./directives/parse.js";
+import { parseDirectives, type CommitDirectives } from "./directives/parse.js";
 import { FlowpushError } from "./errors.js";
 import type { Logger } from "./log.js";
-import { createPlan, isEmptyPlan, type Plan } from "./plan/plan.js";
+import {
+  createPlan,
+  isEmptyPlan,
+  needsChangedPaths,
+  type Plan,
+} from "./plan/plan.js";
 import { checkRegistrations } from "./register/check.js";
 import {
   registerDeployments,
@@ -71,15 +77,20 @@ export async function push(request: PushRequest): Promise<PushResult> {
     runs: [],
   };
 
-  const directives: Directive[] = context.commits.flatMap(parseDirectives);
-  if (directives.length === 0) {
-    log.info("no flowpush directives in this push: nothing to do");
-    return empty;
-  }
+  const commits = readPushDirectives(context, log);
+  if (!commits) return empty;
 
-  const head = headOf(context);
   const config = await loadConfig(request);
-  const plan = createPlan(head, directives, config);
+  const first = (commits[0] as CommitDirectives).commit;
+  const changed = needsChangedPaths(commits)
+    ? await changedPaths(request.git, first.sha, headOf(context).sha, log)
+    : undefined;
+  const plan = createPlan({
+    commits,
+    config,
+    branch: context.branch,
+    changedPaths: changed,
+  });
   if (request.dryRun || isEmptyPlan(plan)) return { ...empty, plan };
 
   const settings = resolveSettings(config, request.env);
@@ -130,6 +141,36 @@ export function connectClients(
     ),
     prefect: createPrefectClient(settings.prefect, log),
   };
+}
+
+/**
+ * Every commit's directives, oldest first, or nothing when there is nothing
+ * to do: no directives, or a skip marker on the head commit. A skip marker
+ * on an earlier commit silences that commit only.
+ */
+function readPushDirectives(
+  context: PushContext,
+  log: Logger,
+): CommitDirectives[] | undefined {
+  const commits = context.commits.map(parseDirectives);
+  const head = commits.at(-1);
+  if (head?.skip) {
+    log.info(
+      `commit ${shortSha(head.commit.sha)} says ${head.skip}: nothing to do`,
+    );
+    return undefined;
+  }
+  for (const { commit, skip } of commits) {
+    if (skip)
+      log.info(
+        `commit ${shortSha(commit.sha)} says ${skip}: its directives are left out`,
+      );
+  }
+  if (commits.every(({ directives }) => directives.length === 0)) {
+    log.info("no flowpush directives in this push: nothing to do");
+    return undefined;
+  }
+  return commits;
 }
 
 async function loadConfig(request: PushRequest): Promise<Config> {

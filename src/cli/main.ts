@@ -3,6 +3,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 
 import { describeError, FlowpushError } from "../errors.js";
+import { addCheckCommands } from "./check.js";
+import { addGridCommand } from "./grid.js";
 import { addLogsCommand } from "./logs.js";
 import { addPushCommands } from "./push.js";
 import { EXIT, secrets, type Outcome } from "./shell.js";
@@ -25,8 +27,10 @@ async function main(): Promise<number> {
 
   addPushCommands(cli, outcome);
   addLogsCommand(cli, outcome);
+  addGridCommand(cli);
+  addCheckCommands(cli);
   await cli
-    .demandCommand(1, "name a command: push, plan or logs")
+    .demandCommand(1, "name a command: push, plan, logs, grid, check or hook")
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -53,10 +53,11 @@ export async function pushRequestFrom(
   log: Logger,
 ): Promise<Omit<PushRequest, "dryRun" | "wait">> {
   const git = await openGitRepository(args.repo, log);
-  const context = await readLocalPush(git, {
-    rev: args.commit,
-    since: args.since,
-  });
+  const context = await readLocalPush(
+    git,
+    { rev: args.commit, since: args.since },
+    log,
+  );
   const configOverride = args.config
     ? { text: await readConfigFile(args.config), source: args.config }
     : undefined;

@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+
 import { execa } from "execa";
 import { simpleGit, type SimpleGit } from "simple-git";
 
@@ -14,6 +17,21 @@ export interface GitClient {
   commitsBetween(before: string, after: string): Promise<string[]>;
   readFile(sha: string, path: string): Promise<string | undefined>;
   pathExists(sha: string, path: string): Promise<boolean>;
+  hasCommit(rev: string): Promise<boolean>;
+  /** Parent SHAs; none for a root commit and for a shallow clone's edge. */
+  parents(sha: string): Promise<string[]>;
+  /** Commits whose parents a shallow clone lacks; empty when complete. */
+  shallowEdges(): Promise<Set<string>>;
+  /** Fetches `depth` more commits of history; false if that failed. */
+  deepen(depth: number): Promise<boolean>;
+  changedFiles(base: string, head: string): Promise<string[]>;
+  listFiles(sha: string): Promise<string[]>;
+  /** Files staged for the next commit. */
+  stagedFiles(): Promise<string[]>;
+  /** Who the next commit's author will be, as git works it out. */
+  nextAuthor(): Promise<{ name: string; email: string }>;
+  /** Where git looks for hooks, core.hooksPath included. */
+  hooksDir(): Promise<string>;
   archive(sha: string, path: string): Promise<Uint8Array>;
   remoteUrl(): Promise<string | undefined>;
   currentBranch(): Promise<string | undefined>;
@@ -82,6 +100,94 @@ function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
     async pathExists(sha, path) {
       const args = ["ls-tree", "--name-only", sha, "--", path];
       return (await run(git, log, args)).trim() !== "";
+    },
+    async hasCommit(rev) {
+      const out = await run(git, log, [
+        "cat-file",
+        "-t",
+        `${rev}^{commit}`,
+      ]).catch(() => "");
+      return out.trim() === "commit";
+    },
+    async parents(sha) {
+      const out = await run(git, log, [
+        "rev-list",
+        "--parents",
+        "-n",
+        "1",
+        sha,
+        "--",
+      ]);
+      return out.trim().split(/\s+/).slice(1);
+    },
+    async shallowEdges() {
+      const path = (
+        await run(git, log, ["rev-parse", "--git-path", "shallow"])
+      ).trim();
+      const text = await readFile(
+        isAbsolute(path) ? path : join(root, path),
+        "utf8",
+      ).catch(() => "");
+      return new Set(text.split("\n").filter(Boolean));
+    },
+    async deepen(depth) {
+      const result = await run(git, log, [
+        "fetch",
+        "--quiet",
+        `--deepen=${depth}`,
+      ]).then(
+        () => true,
+        (error: unknown) => {
+          log.debug(`git fetch --deepen=${depth} failed: ${String(error)}`);
+          return false;
+        },
+      );
+      return result;
+    },
+    async changedFiles(base, head) {
+      // Without renames, a moved file counts at both places: both parts
+      // it left and entered changed.
+      const out = await run(git, log, [
+        "diff",
+        "--name-only",
+        "--no-renames",
+        base,
+        head,
+        "--",
+      ]);
+      return out.split("\n").filter(Boolean);
+    },
+    async listFiles(sha) {
+      const out = await run(git, log, [
+        "ls-tree",
+        "-r",
+        "--name-only",
+        sha,
+        "--",
+      ]);
+      return out.split("\n").filter(Boolean);
+    },
+    async stagedFiles() {
+      const out = await run(git, log, [
+        "diff",
+        "--cached",
+        "--name-only",
+        "--no-renames",
+      ]);
+      return out.split("\n").filter(Boolean);
+    },
+    async nextAuthor() {
+      const ident = await run(git, log, ["var", "GIT_AUTHOR_IDENT"]).catch(
+        () => "",
+      );
+      const match = /^(.*) <([^>]*)>/.exec(ident.trim());
+      return { name: match?.[1] ?? "", email: match?.[2] ?? "" };
+    },
+    async hooksDir() {
+      const path = (
+        await run(git, log, ["rev-parse", "--git-path", "hooks"])
+      ).trim();
+      return isAbsolute(path) ? path : join(root, path);
     },
     async archive(sha, path) {
       log.debug(`git archive --format=tar ${sha} -- ${path}`);

@@ -1,4 +1,7 @@
 import type { GitClient } from "../clients/git.js";
+import { FlowpushError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { ensureCommit } from "./history.js";
 import type { PushContext } from "./context.js";
 
 export interface LocalPushOptions {
@@ -12,8 +15,18 @@ export interface LocalPushOptions {
 export async function readLocalPush(
   git: GitClient,
   options: LocalPushOptions,
+  log: Logger,
 ): Promise<PushContext> {
   const head = await git.readCommit(options.rev);
+  if (options.since && !(await ensureCommit(git, options.since, log))) {
+    throw new FlowpushError(
+      "GIT_FAILED",
+      `the commit before the push, ${options.since}, is not in this clone`,
+      {
+        hint: "check --since, or fetch more history (git fetch --unshallow)",
+      },
+    );
+  }
   const shas = options.since
     ? await git.commitsBetween(options.since, head.sha)
     : [head.sha];

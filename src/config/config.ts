@@ -43,9 +43,19 @@ export interface PartConfig {
   flows: Map<string, FlowConfig>;
 }
 
+/** Who may push directives for which parts: every field a list of globs. */
+export interface PolicyRule {
+  branches: string[] | undefined;
+  authors: string[] | undefined;
+  parts: string[] | undefined;
+}
+
+export const DEFAULT_MAX_POINTS = 1000;
+
 export interface Config {
   /** Where it was read from, for messages. */
   source: string;
+  policy: { maxPoints: number; allow: PolicyRule[] | undefined };
   registry: { address: string | undefined; username: string | undefined };
   prefect: { apiUrl: string | undefined; uiUrl: string | undefined };
   parts: Map<string, PartConfig>;
@@ -167,6 +177,14 @@ function normalise(raw: RawConfig, source: string): Config {
   }
   return {
     source,
+    policy: {
+      maxPoints: raw.policy?.max_points ?? DEFAULT_MAX_POINTS,
+      allow: raw.policy?.allow?.map((rule) => ({
+        branches: rule.branches,
+        authors: rule.authors,
+        parts: rule.parts,
+      })),
+    },
     registry: {
       address: raw.registry?.address,
       username: raw.registry?.username,

@@ -55,7 +55,24 @@ const partSchema = z
     message: "give either dockerfile or template, not both",
   });
 
+const patterns = z.array(z.string().min(1)).min(1);
+
+const policySchema = z.strictObject({
+  max_points: z.int().positive().default(1000),
+  allow: z
+    .array(
+      z.strictObject({
+        branches: patterns.optional(),
+        authors: patterns.optional(),
+        parts: patterns.optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+});
+
 export const configSchema = z.strictObject({
+  policy: policySchema.optional(),
   version: z.literal(1).optional(),
   registry: z
     .strictObject({

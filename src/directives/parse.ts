@@ -1,30 +1,32 @@
 import { shortSha, type Commit } from "../commit/context.js";
 import { FlowpushError } from "../errors.js";
+import { GridSyntaxError } from "../grid/errors.js";
 import type { GridSpec } from "../grid/grid.js";
-import { GridSyntaxError, parseGrid } from "../grid/parse.js";
-import { findTrailers, type Trailer } from "./trailers.js";
+import { parseGrid } from "../grid/parse.js";
+import { findInline, findSkipMarker, InlineSyntaxError } from "./inline.js";
+import { findTrailers, splitLines, type Located } from "./trailers.js";
 
-/** Where a directive, or a piece of one, was written. */
+/** Where a directive, or a piece of one, was written. 1-based. */
 export interface Position {
   commit: string;
   line: number;
   column: number;
 }
 
-export interface PartRef {
-  name: string;
-  position: Position;
-}
+/** A part by name, or every part, or the parts the push changed. */
+export type PartSelector =
+  | { kind: "name"; name: string; position: Position }
+  | { kind: "all" | "changed"; position: Position };
 
 export interface BuildDirective {
   kind: "build";
-  parts: PartRef[];
+  parts: PartSelector[];
   position: Position;
 }
 
 export interface RunDirective {
   kind: "run";
-  part: PartRef;
+  part: { name: string; position: Position };
   flow: string;
   flowPosition: Position;
   /** Absent when the directive names no grid: the flow's default runs. */
@@ -34,109 +36,169 @@ export interface RunDirective {
 
 export type Directive = BuildDirective | RunDirective;
 
-const KEYS = {
-  "flowpush-build": parseBuild,
-  "flowpush-run": parseRun,
+export interface CommitDirectives {
+  commit: Commit;
+  directives: Directive[];
+  /** The skip marker that silenced the commit, if any. */
+  skip: string | undefined;
+}
+
+const READERS = {
+  build: readBuild,
+  run: readRun,
 } as const;
 
-type DirectiveKey = keyof typeof KEYS;
+type Verb = keyof typeof READERS;
+const VERBS = Object.keys(READERS) as Verb[];
+const isVerb = (verb: string): verb is Verb => verb in READERS;
 
-function isDirectiveKey(key: string): key is DirectiveKey {
-  return key in KEYS;
-}
+/**
+ * The directives of one commit, in the order they were written: first the
+ * subject's inline ones, then the trailers. Pure, and total: anything a
+ * message can hold either parses or fails with a FlowpushError that names
+ * the commit, line and column.
+ */
+export function parseDirectives(commit: Commit): CommitDirectives {
+  const skip = findSkipMarker(commit.message);
+  if (skip) return { commit, directives: [], skip };
 
-/** The directives of one commit, in the order they were written. Pure. */
-export function parseDirectives(commit: Commit): Directive[] {
   const { trailers, otherLines } = findTrailers(commit.message);
+  rejectStrayTrailers(commit, otherLines);
 
-  for (const { text, line } of otherLines) {
-    const stray = /^\s*(flowpush-[a-z]+)\s*:/i.exec(text);
-    if (stray) {
-      throw directiveError(
-        {
-          commit: commit.sha,
-          line,
-          column: text.indexOf(stray[1] as string) + 1,
-        },
-        `${stray[1]} is not in the message's last paragraph, so it is not a git trailer`,
-        "directives go in the last paragraph of the message, after a blank line, one per line",
-      );
-    }
+  const sources: Array<{
+    verb: string;
+    label: string;
+    value: Located;
+    start: Position;
+  }> = [];
+  const subject = splitLines(commit.message)[0];
+  for (const inline of subject ? inlineDirectives(commit, subject) : []) {
+    sources.push(inline);
+  }
+  for (const trailer of trailers) {
+    const verb = /^flowpush-(.*)$/i.exec(trailer.key)?.[1];
+    if (verb === undefined) continue;
+    sources.push({
+      verb: verb.toLowerCase(),
+      label: trailer.key,
+      value: trailer.value,
+      start: { commit: commit.sha, line: trailer.line, column: 1 },
+    });
   }
 
-  return trailers
-    .filter((trailer) => /^flowpush-/i.test(trailer.key))
-    .map((trailer) => {
-      const key = trailer.key.toLowerCase();
-      const position = {
-        commit: commit.sha,
-        line: trailer.line,
-        column: trailer.column,
-      };
-      if (!isDirectiveKey(key)) {
-        throw directiveError(
-          { ...position, column: 1 },
-          `unknown directive ${trailer.key}`,
-          `known directives: ${Object.keys(KEYS).map(titleCase).join(", ")}`,
-        );
-      }
-      return KEYS[key](trailer, position);
-    });
+  const directives = sources.map(({ verb, label, value, start }) => {
+    if (!isVerb(verb)) {
+      throw directiveError(
+        start,
+        `unknown directive ${label}`,
+        `known directives: ${VERBS.map((v) => `Flowpush-${title(v)}`).join(", ")}`,
+      );
+    }
+    return READERS[verb](value, (offset) => ({
+      commit: commit.sha,
+      ...value.at(offset),
+    }));
+  });
+  return { commit, directives, skip: undefined };
 }
 
-function parseBuild(trailer: Trailer, position: Position): BuildDirective {
-  const parts: PartRef[] = [];
-  for (const match of trailer.value.matchAll(/[^,\s]+/g)) {
-    const at = { ...position, column: position.column + match.index };
-    parts.push({ name: checkName(match[0], at, "part"), position: at });
+function inlineDirectives(
+  commit: Commit,
+  subject: { text: string; line: number },
+) {
+  try {
+    return findInline(subject).map((inline) => ({
+      verb: inline.verb,
+      label: `[flowpush ${inline.verb}]`,
+      value: inline.value,
+      start: { commit: commit.sha, line: inline.line, column: inline.column },
+    }));
+  } catch (error) {
+    if (!(error instanceof InlineSyntaxError)) throw error;
+    throw directiveError(
+      { commit: commit.sha, line: subject.line, column: error.column },
+      error.message,
+      "close it with ]: [flowpush run <part>/<flow> [grid]]",
+    );
+  }
+}
+
+// A directive git does not read as a trailer would be silently ignored,
+// which is worse than an error: the author meant it.
+function rejectStrayTrailers(
+  commit: Commit,
+  lines: Array<{ text: string; line: number }>,
+) {
+  for (const { text, line } of lines) {
+    const stray = /^\s*(flowpush-(?:build|run))\s*:/i.exec(text);
+    if (!stray) continue;
+    const column = text.indexOf(stray[1] as string) + 1;
+    throw directiveError(
+      { commit: commit.sha, line, column },
+      `${stray[1]} is not in the message's last paragraph, so git does not read it as a trailer`,
+      "put directives in the last paragraph, after a blank line, one per line; or use [flowpush run ...] in the subject",
+    );
+  }
+}
+
+type At = (offset: number) => Position;
+
+function readBuild(value: Located, at: At): BuildDirective {
+  const parts: PartSelector[] = [];
+  for (const match of value.text.matchAll(/[^,\s]+/g)) {
+    const position = at(match.index);
+    const word = match[0];
+    if (word === "all" || word === "changed")
+      parts.push({ kind: word, position });
+    else
+      parts.push({
+        kind: "name",
+        name: checkName(word, position, "part"),
+        position,
+      });
   }
   if (parts.length === 0) {
     throw directiveError(
-      position,
+      at(0),
       "Flowpush-Build names no part",
-      "write Flowpush-Build: <part>[, <part>...]",
+      "write Flowpush-Build: <part>[, <part>...], all or changed",
     );
   }
-  return { kind: "build", parts, position };
+  return { kind: "build", parts, position: at(0) };
 }
 
-function parseRun(trailer: Trailer, position: Position): RunDirective {
-  const target = /^(\S+)/.exec(trailer.value)?.[1];
-  if (!target) {
-    throw directiveError(
-      position,
-      "Flowpush-Run names no flow",
-      "write Flowpush-Run: <part>/<flow> [grid]",
-    );
-  }
+function readRun(value: Located, at: At): RunDirective {
+  const target = /^\S*/.exec(value.text)?.[0] ?? "";
   const [partName, flow, ...extra] = target.split("/");
-  if (!partName || !flow || extra.length > 0) {
+  if (!target || !partName || !flow || extra.length > 0) {
+    const found = target
+      ? `"${target}" is not <part>/<flow>`
+      : "Flowpush-Run names no flow";
     throw directiveError(
-      position,
-      `"${target}" is not <part>/<flow>`,
-      "write Flowpush-Run: <part>/<flow> [grid], for example prices/train",
+      at(0),
+      found,
+      "write Flowpush-Run: <part>/<flow> [grid], for example prices/train b=1,2",
     );
   }
-  checkName(partName, position, "part");
-  const flowAt = { ...position, column: position.column + partName.length + 1 };
-  checkName(flow, flowAt, "flow");
+  checkName(partName, at(0), "part");
+  const flowPosition = at(partName.length + 1);
+  checkName(flow, flowPosition, "flow");
 
-  const gridText = trailer.value.slice(target.length);
-  const gridOffset = position.column + target.length;
+  const gridText = value.text.slice(target.length);
   return {
     kind: "run",
-    part: { name: partName, position },
+    part: { name: partName, position: at(0) },
     flow,
-    flowPosition: flowAt,
+    flowPosition,
     grid:
       gridText.trim() === ""
         ? undefined
-        : readGrid(gridText, { ...position, column: gridOffset }),
-    position,
+        : readGrid(gridText, (offset) => at(target.length + offset)),
+    position: at(0),
   };
 }
 
-function readGrid(text: string, at: Position): RunDirective["grid"] {
+function readGrid(text: string, at: At): RunDirective["grid"] {
   try {
     const { spec, grid } = parseGrid(text);
     return { spec, size: grid.size, text: text.trim() };
@@ -144,7 +206,7 @@ function readGrid(text: string, at: Position): RunDirective["grid"] {
     if (!(error instanceof GridSyntaxError)) throw error;
     throw new FlowpushError(
       "GRID_INVALID",
-      `${where({ ...at, column: at.column + error.offset })}: ${error.message}`,
+      `${where(at(error.offset))}: ${error.message}`,
       {
         hint: `expected ${error.expected}`,
       },
@@ -165,8 +227,15 @@ function checkName(name: string, at: Position, what: "part" | "flow"): string {
   return name;
 }
 
+/** A message not yet committed (a commit-msg hook's) has no SHA. */
+export const PENDING = "";
+
 export function where(position: Position): string {
-  return `commit ${shortSha(position.commit)}, line ${position.line}, column ${position.column}`;
+  const source =
+    position.commit === PENDING
+      ? "the message"
+      : `commit ${shortSha(position.commit)}`;
+  return `${source}, line ${position.line}, column ${position.column}`;
 }
 
 function directiveError(
@@ -179,9 +248,6 @@ function directiveError(
   });
 }
 
-function titleCase(key: string): string {
-  return key.replace(
-    /(^|-)([a-z])/g,
-    (_, dash: string, c: string) => dash + c.toUpperCase(),
-  );
+function title(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -52,6 +52,17 @@ export class Grid {
     );
   }
 
+  /**
+   * The point at an index as [key, value] pairs in scikit-learn's key order.
+   * A JavaScript object lists keys that look like integers first, whatever
+   * order they were set in; where that order shows, use this.
+   */
+  entriesAt(index: bigint | number): Array<[string, GridValue]> {
+    const point = this.at(index);
+    const keys = Object.keys(point).sort(compareCodePoints);
+    return keys.map((key) => [key, point[key] as GridValue]);
+  }
+
   *points(): Generator<GridPoint> {
     for (const axes of this.subgrids) {
       const size = sizeOf(axes);
@@ -91,8 +102,9 @@ function validate(spec: unknown): Axis[][] {
         "type",
       );
     }
-    const keys = Object.keys(entry).sort(compareCodePoints);
-    return keys.map((key): Axis => {
+    // Checked in the order written, as scikit-learn does, so that the same
+    // grid fails with the same error; then sorted for expansion.
+    const axes = Object.keys(entry).map((key): Axis => {
       const values = entry[key];
       if (!Array.isArray(values)) {
         throw new GridShapeError(
@@ -108,6 +120,7 @@ function validate(spec: unknown): Axis[][] {
       }
       return [key, values];
     });
+    return axes.sort(([a], [b]) => compareCodePoints(a, b));
   });
 }
 

@@ -2,16 +2,18 @@ import type { Commit } from "../commit/context.js";
 import type { Config, FlowConfig, PartConfig } from "../config/config.js";
 import {
   where,
-  type Directive,
+  type CommitDirectives,
+  type PartSelector,
   type Position,
   type RunDirective,
 } from "../directives/parse.js";
 import { FlowpushError } from "../errors.js";
+import { checkPolicy } from "./policy.js";
 
 /**
  * What a push will do, decided before anything is done: the parts to build
  * (each then registers all its flows) and the runs to start. Every refusal
- * flowpush can make about the input is made here.
+ * flowpush can make about the input alone is made here.
  */
 export interface Plan {
   commit: Commit;
@@ -21,8 +23,8 @@ export interface Plan {
 
 export interface PlannedBuild {
   part: PartConfig;
-  /** Why it is built: named by a Build directive, or needed by a run. */
-  reason: "build" | "run";
+  /** Why it is built: named, selected by `all` or `changed`, or run. */
+  reason: "named" | "all" | "changed" | "run";
   flows: PlannedFlow[];
 }
 
@@ -36,53 +38,117 @@ export interface PlannedRun {
   flow: FlowConfig;
   grid: RunDirective["grid"];
   position: Position;
+  /** Earlier directives of the push for the same flow, now replaced. */
+  replaces: Position[];
+}
+
+export interface PlanInput {
+  /** The push's commits with their directives, oldest first. */
+  commits: CommitDirectives[];
+  config: Config;
+  branch: string | undefined;
+  /** Paths the push changed; needed only when a directive says `changed`. */
+  changedPaths: string[] | undefined;
 }
 
 /**
- * Resolves the directives of a push, oldest commit first, against the
- * config of its head commit. A later Run directive for the same flow
- * replaces an earlier one: the last word in a push is what the author meant.
+ * Resolves the directives of a push against the config of its head commit.
+ * A later Run directive for the same flow replaces an earlier one: the last
+ * word in a push is what the author meant.
  */
-export function createPlan(
-  commit: Commit,
-  directives: Directive[],
-  config: Config,
-): Plan {
+export function createPlan(input: PlanInput): Plan {
+  const { config } = input;
+  const head = input.commits.at(-1)?.commit;
+  if (!head) throw new Error("a plan needs at least one commit");
   const builds = new Map<string, PlannedBuild>();
   const runs = new Map<string, PlannedRun>();
 
   const addBuild = (part: PartConfig, reason: PlannedBuild["reason"]) => {
     const existing = builds.get(part.name);
-    if (existing) {
-      if (reason === "build") existing.reason = "build";
-      return;
-    }
-    builds.set(part.name, { part, reason, flows: planFlows(part, config) });
+    if (!existing)
+      builds.set(part.name, { part, reason, flows: planFlows(part, config) });
+    else if (existing.reason === "run") existing.reason = reason;
   };
 
-  for (const directive of directives) {
-    if (directive.kind === "build") {
-      for (const ref of directive.parts)
-        addBuild(findPart(config, ref.name, ref.position), "build");
-      continue;
+  for (const { commit, directives } of input.commits) {
+    for (const directive of directives) {
+      if (directive.kind === "build") {
+        for (const selector of directive.parts) {
+          const parts = selectParts(selector, input);
+          checkPolicy(config, commit, input.branch, parts, selector.position);
+          const reason = selector.kind === "name" ? "named" : selector.kind;
+          parts.forEach((part) => addBuild(part, reason));
+        }
+        continue;
+      }
+      const part = findPart(
+        config,
+        directive.part.name,
+        directive.part.position,
+      );
+      const flow = findFlow(part, directive.flow, directive.flowPosition);
+      checkPolicy(config, commit, input.branch, [part], directive.position);
+      checkSize(config, directive);
+      // A run always runs this commit's code, so its part is built with it.
+      addBuild(part, "run");
+      const key = `${part.name}/${flow.key}`;
+      const earlier = runs.get(key);
+      const replaces = earlier ? [...earlier.replaces, earlier.position] : [];
+      runs.delete(key);
+      runs.set(key, {
+        part,
+        flow,
+        grid: directive.grid,
+        position: directive.position,
+        replaces,
+      });
     }
-    const part = findPart(config, directive.part.name, directive.part.position);
-    const flow = findFlow(part, directive.flow, directive.flowPosition);
-    // A run always runs this commit's code, so its part is built with it.
-    addBuild(part, "run");
-    runs.set(`${part.name}/${flow.key}`, {
-      part,
-      flow,
-      grid: directive.grid,
-      position: directive.position,
-    });
   }
 
-  return { commit, builds: [...builds.values()], runs: [...runs.values()] };
+  return {
+    commit: head,
+    builds: [...builds.values()],
+    runs: [...runs.values()],
+  };
 }
 
 export function isEmptyPlan(plan: Plan): boolean {
   return plan.builds.length === 0 && plan.runs.length === 0;
+}
+
+/** Whether any directive of the push selects the parts it changed. */
+export function needsChangedPaths(commits: CommitDirectives[]): boolean {
+  return commits.some(({ directives }) =>
+    directives.some(
+      (d) => d.kind === "build" && d.parts.some((p) => p.kind === "changed"),
+    ),
+  );
+}
+
+function selectParts(selector: PartSelector, input: PlanInput): PartConfig[] {
+  const parts = [...input.config.parts.values()];
+  if (selector.kind === "name")
+    return [findPart(input.config, selector.name, selector.position)];
+  if (selector.kind === "all") return parts;
+  if (!input.changedPaths)
+    throw new Error(
+      "changed paths were not computed for a `changed` directive",
+    );
+  const changed = input.changedPaths;
+  return parts.filter(({ path }) =>
+    changed.some(
+      (file) => path === "" || file === path || file.startsWith(`${path}/`),
+    ),
+  );
+}
+
+function checkSize(config: Config, run: RunDirective): void {
+  if (!run.grid || run.grid.size <= BigInt(config.policy.maxPoints)) return;
+  throw new FlowpushError(
+    "GRID_TOO_LARGE",
+    `${where(run.position)}: the grid has ${run.grid.size} points, more than the ${config.policy.maxPoints} a run may have`,
+    { hint: `narrow the grid, or raise policy.max_points in ${config.source}` },
+  );
 }
 
 function planFlows(part: PartConfig, config: Config): PlannedFlow[] {

@@ -1,14 +1,25 @@
 import { shortSha } from "../commit/context.js";
-import { where } from "../directives/parse.js";
+import { PENDING, where } from "../directives/parse.js";
 import type { Plan } from "../plan/plan.js";
 import type { PushResult } from "../push.js";
 
+const REASONS = {
+  named: "",
+  all: " (all parts)",
+  changed: " (changed by the push)",
+  run: " (needed by a run)",
+} as const;
+
 /** The plan as a person reads it before anything happens. */
 export function renderPlan(plan: Plan): string {
-  const lines = [`plan for commit ${shortSha(plan.commit.sha)}:`];
+  const subject =
+    plan.commit.sha === PENDING
+      ? "this message"
+      : `commit ${shortSha(plan.commit.sha)}`;
+  const lines = [`plan for ${subject}:`];
   if (plan.builds.length === 0) lines.push("  nothing to build");
   for (const build of plan.builds) {
-    const why = build.reason === "run" ? " (needed by a run)" : "";
+    const why = REASONS[build.reason];
     lines.push(`  build ${build.part.name}${why}`);
     for (const { flow, workPool } of build.flows) {
       lines.push(
@@ -23,6 +34,9 @@ export function renderPlan(plan: Plan): string {
     lines.push(
       `  run ${run.part.name}/${run.flow.key} with ${grid}, from ${where(run.position)}`,
     );
+    for (const earlier of run.replaces) {
+      lines.push(`    (replaces the run asked for at ${where(earlier)})`);
+    }
   }
   return lines.join("\n");
 }

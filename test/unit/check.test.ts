@@ -54,7 +54,12 @@ function check(trailers: string, images: LocalImage[]) {
   const message = commit(trailers);
   return () =>
     checkRegistrations(
-      createPlan(message, parseDirectives(message), CONFIG),
+      createPlan({
+        commits: [parseDirectives(message)],
+        config: CONFIG,
+        branch: "main",
+        changedPaths: undefined,
+      }),
       images,
     );
 }
@@ -79,7 +84,12 @@ describe("checkRegistrations", () => {
       "flowpush.yaml",
     );
     const message = commit("Flowpush-Build: a, b");
-    const plan = createPlan(message, parseDirectives(message), config);
+    const plan = createPlan({
+      commits: [parseDirectives(message)],
+      config,
+      branch: "main",
+      changedPaths: undefined,
+    });
     const error = captureFlowpushError(() =>
       checkRegistrations(plan, [image("a", {}), image("b", {})]),
     );

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 
 import type { Commit } from "../../src/commit/context.js";
-import { parseConfig } from "../../src/config/config.js";
+import { parseConfig, type Config } from "../../src/config/config.js";
 import { parseDirectives } from "../../src/directives/parse.js";
 import { createPlan } from "../../src/plan/plan.js";
 import { captureFlowpushError } from "../helpers/errors.js";
 
-const CONFIG = parseConfig(
-  `
+const CONFIG_TEXT = `
 defaults: { work_pool: pool }
 parts:
   prices:
@@ -21,9 +20,8 @@ parts:
     image: team/spreads
     flows:
       train: { entrypoint: train.py:train }
-`,
-  "flowpush.yaml",
-);
+`;
+const CONFIG = parseConfig(CONFIG_TEXT, "flowpush.yaml");
 
 function commit(sha: string, trailers: string): Commit {
   return {
@@ -36,8 +34,19 @@ function commit(sha: string, trailers: string): Commit {
 }
 
 function planFor(...commits: Commit[]) {
-  const directives = commits.flatMap(parseDirectives);
-  return createPlan(commits.at(-1) as Commit, directives, CONFIG);
+  return planWith({}, ...commits);
+}
+
+function planWith(
+  options: { config?: Config; branch?: string; changedPaths?: string[] },
+  ...commits: Commit[]
+) {
+  return createPlan({
+    commits: commits.map(parseDirectives),
+    config: options.config ?? CONFIG,
+    branch: options.branch ?? "main",
+    changedPaths: options.changedPaths,
+  });
 }
 
 describe("createPlan", () => {
@@ -50,7 +59,7 @@ describe("createPlan", () => {
         b.reason,
         b.flows.map((f) => f.flow.key),
       ]),
-    ).toEqual([["prices", "build", ["train", "backtest"]]]);
+    ).toEqual([["prices", "named", ["train", "backtest"]]]);
     expect(plan.runs).toEqual([]);
   });
 
@@ -119,13 +128,127 @@ describe("createPlan", () => {
       "flowpush.yaml",
     );
     const error = captureFlowpushError(() =>
-      createPlan(
-        commit("d".repeat(40), ""),
-        parseDirectives(commit("d".repeat(40), "Flowpush-Build: p")),
-        config,
-      ),
+      planWith({ config }, commit("d".repeat(40), "Flowpush-Build: p")),
     );
 
     expect(error.message).toMatch(/flow p\/f has no work pool/);
+  });
+
+  it("selects every part with all, and the changed ones with changed", () => {
+    const all = planFor(commit("a".repeat(40), "Flowpush-Build: all"));
+    const changed = planWith(
+      { changedPaths: ["spreads/train.py", "README.md", "pricesx/y.py"] },
+      commit("a".repeat(40), "Flowpush-Build: changed"),
+    );
+
+    expect(all.builds.map((b) => [b.part.name, b.reason])).toEqual([
+      ["prices", "all"],
+      ["spreads", "all"],
+    ]);
+    expect(changed.builds.map((b) => [b.part.name, b.reason])).toEqual([
+      ["spreads", "changed"],
+    ]);
+  });
+
+  it("keeps the reason a directive gave over the one a run implies", () => {
+    const plan = planFor(
+      commit(
+        "a".repeat(40),
+        "Flowpush-Run: prices/train\nFlowpush-Build: prices",
+      ),
+    );
+
+    expect(plan.builds.map((b) => b.reason)).toEqual(["named"]);
+  });
+
+  it("refuses a grid larger than the policy allows, before anything is built", () => {
+    const config = parseConfig(
+      `policy: { max_points: 6 }\n${CONFIG_TEXT}`,
+      "flowpush.yaml",
+    );
+    const error = captureFlowpushError(() =>
+      planWith(
+        { config },
+        commit("a".repeat(40), "Flowpush-Run: prices/train a=1,2,3 b=1,2,3"),
+      ),
+    );
+
+    expect(error.code).toBe("GRID_TOO_LARGE");
+    expect(error.message).toBe(
+      "commit aaaaaaa, line 3, column 15: the grid has 9 points, more than the 6 a run may have",
+    );
+  });
+
+  describe("with a policy", () => {
+    const config = parseConfig(
+      `policy:\n  allow:\n    - { branches: [main, "exp/*"], authors: ["*@energy.example"] }\n    - { authors: [lead@energy.example], parts: [spreads] }\n${CONFIG_TEXT}`,
+      "flowpush.yaml",
+    );
+    const by = (email: string, trailers: string): Commit => ({
+      ...commit("f".repeat(40), trailers),
+      authorEmail: email,
+    });
+
+    it.each([
+      [
+        "an author on an allowed branch",
+        "ana@energy.example",
+        "exp/lags",
+        "Flowpush-Build: all",
+      ],
+      [
+        "an author whose email differs in case",
+        "Ana@Energy.Example",
+        "main",
+        "Flowpush-Run: prices/train",
+      ],
+      [
+        "the lead, for spreads, on any branch",
+        "lead@energy.example",
+        "hotfix",
+        "Flowpush-Build: spreads",
+      ],
+    ])("lets %s through", (_, email, branch, trailers) => {
+      expect(() =>
+        planWith({ config, branch }, by(email, trailers)),
+      ).not.toThrow();
+    });
+
+    it.each([
+      [
+        "another author",
+        "eve@example.com",
+        "main",
+        "Flowpush-Run: prices/train",
+        /no rule of policy.allow lets eve@example.com touch part prices on branch main/,
+      ],
+      [
+        "a branch no rule names",
+        "ana@energy.example",
+        "feature/x",
+        "Flowpush-Build: prices",
+        /on branch feature\/x/,
+      ],
+      [
+        "a part outside the lead's rule",
+        "lead@energy.example",
+        "hotfix",
+        "Flowpush-Build: all",
+        /touch part prices on branch hotfix/,
+      ],
+    ])(
+      "refuses %s, naming the rules",
+      (_, email, branch, trailers, message) => {
+        const error = captureFlowpushError(() =>
+          planWith({ config, branch }, by(email, trailers)),
+        );
+
+        expect(error.code).toBe("POLICY_REFUSED");
+        expect(error.message).toMatch(message);
+        expect(error.hint).toBe(
+          "the rules in flowpush.yaml: [0] branches main, exp/*, authors *@energy.example; [1] authors lead@energy.example, parts spreads",
+        );
+      },
+    );
   });
 });
