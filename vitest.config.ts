@@ -1,13 +1,21 @@
 import { defineConfig } from "vitest/config";
 
-// Unit tests need nothing but Node. Integration tests talk to the real local
-// stack (scripts/stack/up.sh) and run one file at a time, because they share
-// one Docker engine, registry and Prefect server.
+// Unit tests need nothing but Node. CLI tests run the built CLI in real
+// temporary git repositories, without services. Integration tests talk to
+// the real local stack (scripts/stack/up.sh) and run one file at a time,
+// because they share one Docker engine, registry and Prefect server.
 export default defineConfig({
   test: {
     projects: [
       {
         test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        test: {
+          name: "cli",
+          include: ["test/cli/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

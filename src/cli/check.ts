@@ -48,14 +48,16 @@ export function addCheckCommands(cli: Argv<{ verbose: boolean }>) {
       async (args) => {
         const log = loggerFor(args);
         const git = await openGitRepository(args.repo, log);
-        if (!args.file && !args.commit) {
+        // yargs hands over a lone "-" (standard input) as an empty string.
+        const file = args.file === "" ? "-" : args.file;
+        if (!file && !args.commit) {
           throw new FlowpushError("DIRECTIVE_INVALID", "nothing to check", {
             hint: "name a message file, - for standard input, or --commit <rev>",
           });
         }
         const pending = !args.commit;
         const commit = pending
-          ? await pendingCommit(git, args.file as string)
+          ? await pendingCommit(git, file as string)
           : await git.readCommit(args.commit as string);
         const parsed = parseDirectives(commit);
         if (parsed.skip)
