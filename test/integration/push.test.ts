@@ -126,6 +126,33 @@ describe("a run without a grid", () => {
   });
 });
 
+describe("a sweep with typed values", () => {
+  it("reaches the training function with Python's types", async () => {
+    const repo = await createTempRepo({ fromExample: true });
+    try {
+      const sha = await repo.commit(
+        'Sweep [flowpush run prices/train b=1.0,2 c="x y",null]',
+      );
+      const result = await runFlowpush(["push", "--wait"], {
+        cwd: repo.dir,
+        env,
+      });
+
+      expect(result.exitCode).toBe(0);
+      const [run] = await runsOfCommit(sha);
+      const lines = await waitForLogLines(run?.id as string, /^1 /, 4);
+      expect(lines.sort()).toEqual([
+        "1 1.0 None",
+        "1 1.0 x y",
+        "1 2 None",
+        "1 2 x y",
+      ]);
+    } finally {
+      await repo.remove();
+    }
+  });
+});
+
 describe("a build without a run", () => {
   it("registers the part's flows and starts nothing", async () => {
     const repo = await createTempRepo({ fromExample: true });
