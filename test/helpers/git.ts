@@ -43,3 +43,16 @@ export async function createTempRepo(
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
+
+/** Runs `use` with a fresh repository, removed afterwards whatever happens. */
+export async function withTempRepo<T>(
+  options: { fromExample?: boolean },
+  use: (repo: TempRepo) => Promise<T>,
+): Promise<T> {
+  const repo = await createTempRepo(options);
+  try {
+    return await use(repo);
+  } finally {
+    await repo.remove();
+  }
+}

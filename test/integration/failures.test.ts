@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runFlowpush } from "../helpers/cli.js";
-import { createTempRepo, type TempRepo } from "../helpers/git.js";
+import { createTempRepo, withTempRepo, type TempRepo } from "../helpers/git.js";
 import {
   deploymentsOfCommit,
   localImageExists,
@@ -101,8 +101,7 @@ describe("bad input and unreachable services", () => {
   });
 
   it("refuses a part whose folder the commit lacks", async () => {
-    const moved = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (moved) => {
       await rename(join(moved.dir, "prices"), join(moved.dir, "price-models"));
       const sha = await moved.commit(`Move the prices part\n\n${RUN}`);
       const result = await runFlowpush(["push"], { cwd: moved.dir, env });
@@ -112,14 +111,11 @@ describe("bad input and unreachable services", () => {
         /part "prices" has no folder prices in commit \w{7} \[CONFIG_INVALID\]\nhint: check parts.prices.path/,
       );
       await expectNothingDone(sha);
-    } finally {
-      await moved.remove();
-    }
+    });
   });
 
   it("refuses a grid parameter the flow lacks before pushing anything", async () => {
-    const renamed = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (renamed) => {
       const config = await readFile(join(renamed.dir, "flowpush.yaml"), "utf8");
       await renamed.write(
         "flowpush.yaml",
@@ -136,14 +132,11 @@ describe("bad input and unreachable services", () => {
         /flow prices\/train has no parameter "grids" to take the grid \[CONFIG_INVALID\]\nhint: its parameters: grid;/,
       );
       await expectNothingDone(sha, { built: true });
-    } finally {
-      await renamed.remove();
-    }
+    });
   });
 
   it("refuses a commit without flowpush.yaml", async () => {
-    const bare = await createTempRepo();
-    try {
+    await withTempRepo({}, async (bare) => {
       const sha = await bare.commit(`Start\n\n${RUN}`);
       const result = await runFlowpush(["push"], { cwd: bare.dir, env });
 
@@ -152,14 +145,11 @@ describe("bad input and unreachable services", () => {
         /has no flowpush.yaml at the repository root \[CONFIG_NOT_FOUND\]/,
       );
       await expectNothingDone(sha);
-    } finally {
-      await bare.remove();
-    }
+    });
   });
 
   it("refuses a flow that does not import in its image, pushing and registering nothing", async () => {
-    const broken = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (broken) => {
       await broken.write(
         "prices/flows/train.py",
         "import prices_feature_store\n",
@@ -173,14 +163,11 @@ describe("bad input and unreachable services", () => {
       );
       expect(result.stderr).toMatch(/No module named 'prices_feature_store'/);
       await expectNothingDone(sha, { built: true });
-    } finally {
-      await broken.remove();
-    }
+    });
   });
 
   it("fails a build with the engine's message and registers nothing", async () => {
-    const broken = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (broken) => {
       const config = await readFile(join(broken.dir, "flowpush.yaml"), "utf8");
       await broken.write(
         "flowpush.yaml",
@@ -204,9 +191,7 @@ describe("bad input and unreachable services", () => {
       );
       expect(result.stderr).toMatch(/compiling the model/);
       await expectNothingDone(sha);
-    } finally {
-      await broken.remove();
-    }
+    });
   });
 
   it.each([

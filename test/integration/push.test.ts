@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runFlowpush, type CliResult } from "../helpers/cli.js";
-import { createTempRepo, type TempRepo } from "../helpers/git.js";
+import { createTempRepo, withTempRepo, type TempRepo } from "../helpers/git.js";
 import {
   deploymentsOfCommit,
   docker,
@@ -106,8 +106,7 @@ describe("flowpush push on the real stack", () => {
 
 describe("a run without a grid", () => {
   it("trains the flow's default grid: one point", async () => {
-    const repo = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (repo) => {
       const sha = await repo.commit(
         "Retrain prices with defaults\n\nFlowpush-Run: prices/train",
       );
@@ -120,16 +119,13 @@ describe("a run without a grid", () => {
       const [run] = await runsOfCommit(sha);
       const lines = await waitForLogLines(run?.id as string, /^1 \d \d$/, 1);
       expect(lines).toEqual(["1 1 2"]);
-    } finally {
-      await repo.remove();
-    }
+    });
   });
 });
 
 describe("a sweep with typed values", () => {
   it("reaches the training function with Python's types", async () => {
-    const repo = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (repo) => {
       const sha = await repo.commit(
         'Sweep [flowpush run prices/train b=1.0,2 c="x y",null]',
       );
@@ -147,16 +143,13 @@ describe("a sweep with typed values", () => {
         "1 2 None",
         "1 2 x y",
       ]);
-    } finally {
-      await repo.remove();
-    }
+    });
   });
 });
 
 describe("a build without a run", () => {
   it("registers the part's flows and starts nothing", async () => {
-    const repo = await createTempRepo({ fromExample: true });
-    try {
+    await withTempRepo({ fromExample: true }, async (repo) => {
       const sha = await repo.commit(
         "Ship the prices image\n\nFlowpush-Build: prices",
       );
@@ -165,8 +158,6 @@ describe("a build without a run", () => {
       expect(result.exitCode).toBe(0);
       expect(await deploymentsOfCommit(sha)).toHaveLength(1);
       expect(await runsOfCommit(sha)).toEqual([]);
-    } finally {
-      await repo.remove();
-    }
+    });
   });
 });
