@@ -5,7 +5,9 @@ import type { Directive } from "./parse.js";
 /**
  * The canonical text of directives: one trailer each, grids as JSON. What
  * parseDirectives reads back from it is what was formatted, positions
- * aside; tools that write commit messages for people can rely on that.
+ * aside; tools that write commit messages for people can rely on that. The
+ * one exception is a grid whose text holds a skip marker such as
+ * "[skip ci]": the message then silences itself, as any message would.
  */
 export function formatDirective(directive: Directive): string {
   if (directive.kind === "build") {

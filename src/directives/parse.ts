@@ -50,7 +50,8 @@ const READERS = {
 
 type Verb = keyof typeof READERS;
 const VERBS = Object.keys(READERS) as Verb[];
-const isVerb = (verb: string): verb is Verb => verb in READERS;
+// hasOwn, not `in`: "constructor" is in every object.
+const isVerb = (verb: string): verb is Verb => Object.hasOwn(READERS, verb);
 
 /**
  * The directives of one commit, in the order they were written: first the

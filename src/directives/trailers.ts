@@ -28,7 +28,8 @@ export interface TrailerBlock {
   otherLines: MessageLine[];
 }
 
-const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+// The s flag: a value may hold U+2028 or U+2029, which `.` would stop at.
+const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/s;
 const CHERRY_PICKED = /^\(cherry picked from commit [0-9a-f]+\)$/;
 // Keys git, or teams' tools, put into trailer blocks: their presence lets a
 // block hold some prose as well, as git's own rule allows.

@@ -9,7 +9,7 @@ import {
 
 import { GridSyntaxError } from "./errors.js";
 import { Grid, GridShapeError, type GridSpec } from "./grid.js";
-import { parseSweeps } from "./sweep.js";
+import { MAX_DEPTH, parseSweeps } from "./sweep.js";
 import { floatValue, type GridValue } from "./values.js";
 
 export { GridSyntaxError } from "./errors.js";
@@ -59,6 +59,7 @@ function parseFlowSyntax(text: string): GridSpec {
 
 /** JSON or YAML flow text as grid values, with whole floats kept floats. */
 export function parseJsonValue(text: string): GridValue {
+  refuseDeepNesting(text);
   const doc = parseDocument(text, {
     lineCounter: new LineCounter(),
     uniqueKeys: true,
@@ -75,21 +76,47 @@ export function parseJsonValue(text: string): GridValue {
   return toValue(doc.contents as Node | null, text);
 }
 
-function toValue(node: Node | null, text: string): GridValue {
+// 1.0, .5, 1e3 are floats; 0x1E is an integer, though it holds an E.
+const FLOAT_LITERAL =
+  /^[-+]?((\d+\.\d*|\.\d+)([eE][-+]?\d+)?|\d+[eE][-+]?\d+)$/;
+
+function toValue(node: Node | null, text: string, depth = 0): GridValue {
+  if (depth > MAX_DEPTH) {
+    throw new GridSyntaxError(
+      `the grid nests deeper than ${MAX_DEPTH} levels`,
+      node?.range?.[0] ?? 0,
+      "flatter values",
+    );
+  }
   if (node === null) return null;
   if (isMap(node)) {
     const entries = node.items.map((pair): [string, GridValue] => {
       const key = isScalar(pair.key)
         ? String(pair.key.value)
         : String(pair.key);
-      return [key, toValue(pair.value as Node | null, text)];
+      return [key, toValue(pair.value as Node | null, text, depth + 1)];
     });
     return Object.fromEntries(entries);
   }
-  if (isSeq(node)) return node.items.map((item) => toValue(item as Node, text));
+  if (isSeq(node))
+    return node.items.map((item) => toValue(item as Node, text, depth + 1));
   if (isScalar(node)) {
     const value = node.value;
-    if (typeof value !== "number") return value as GridValue;
+    if (
+      value === null ||
+      typeof value === "string" ||
+      typeof value === "boolean"
+    )
+      return value;
+    if (typeof value !== "number") {
+      // Explicit tags such as !!timestamp or !!binary make values JSON
+      // cannot carry to a flow.
+      throw new GridSyntaxError(
+        `a ${node.tag ?? "tagged"} value cannot be sent as a flow parameter`,
+        node.range?.[0] ?? 0,
+        "numbers, text, booleans and null",
+      );
+    }
     const source = node.range ? text.slice(node.range[0], node.range[1]) : "";
     if (!Number.isFinite(value)) {
       throw new GridSyntaxError(
@@ -98,11 +125,37 @@ function toValue(node: Node | null, text: string): GridValue {
         "a finite number",
       );
     }
-    return /[.eE]/.test(source) ? floatValue(value) : value;
+    return FLOAT_LITERAL.test(source) ? floatValue(value) : value;
   }
   throw new GridSyntaxError(
     "the grid uses YAML features a grid cannot hold",
     node.range?.[0] ?? 0,
     "mappings, lists and plain values",
   );
+}
+
+/**
+ * The YAML parser recurses once per bracket, and deep enough input exhausts
+ * more than the stack (a second such parse has aborted Node itself), so the
+ * nesting is measured before it gets to see the text.
+ */
+function refuseDeepNesting(text: string): void {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quote) {
+      if (char === "\\") i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "[" || char === "{") {
+      if (++depth > MAX_DEPTH + 2) {
+        throw new GridSyntaxError(
+          `the grid nests deeper than ${MAX_DEPTH} levels`,
+          i,
+          "flatter values",
+        );
+      }
+    } else if (char === "]" || char === "}") depth--;
+  }
 }

@@ -17,7 +17,9 @@ import { floatValue, type GridValue } from "./values.js";
  */
 export function parseSweeps(text: string): GridSpec {
   const scanner = new Scanner(text);
-  const axes: GridMapping = {};
+  // A Map, then fromEntries: assigning a key such as "__proto__" to a plain
+  // object would set its prototype instead of adding the key.
+  const axes = new Map<string, GridValue[]>();
   const groups: GridMapping[][] = [];
   const seen = new Set<string>();
 
@@ -37,7 +39,7 @@ export function parseSweeps(text: string): GridSpec {
       const { key, at } = scanner.key();
       claim(key, at);
       scanner.expect("=", `= after "${key}"`);
-      axes[key] = scanner.valueList(key);
+      axes.set(key, scanner.valueList(key));
     }
     if (!scanner.done() && !/\s/.test(scanner.peek())) {
       throw scanner.error(
@@ -47,18 +49,20 @@ export function parseSweeps(text: string): GridSpec {
     }
   }
 
-  if (groups.length === 0) return axes;
+  const mapping: GridMapping = Object.fromEntries(axes);
+  if (groups.length === 0) return mapping;
   // Every combination of one tuple per group, the first group slowest.
   return groups.reduce<GridMapping[]>(
     (combined, tuples) =>
       combined.flatMap((base) =>
         tuples.map((tuple) => ({ ...base, ...tuple })),
       ),
-    [axes],
+    [mapping],
   );
 }
 
 const BARE = /[^\s,()[\]{}='"]/;
+export const MAX_DEPTH = 32;
 
 class Scanner {
   private position = 0;
@@ -162,7 +166,7 @@ class Scanner {
   }
 
   /** Comma-separated values up to (not including) `close`. */
-  values(close: string): GridValue[] {
+  values(close: string, depth = 0): GridValue[] {
     const values: GridValue[] = [];
     this.skipSpace();
     while (this.peek() !== close && !this.done()) {
@@ -170,18 +174,24 @@ class Scanner {
         this.expect(",", `, or ${close}`);
         this.skipSpace();
       }
-      values.push(this.value());
+      values.push(this.value(depth));
       this.skipSpace();
     }
     return values;
   }
 
-  value(): GridValue {
+  value(depth = 0): GridValue {
     const char = this.peek();
     if (char === '"' || char === "'") return this.quoted(char);
     if (char === "[") {
+      // Each level recurses; a bound keeps hostile input off the stack limit.
+      if (depth >= MAX_DEPTH)
+        throw this.error(
+          `lists nest deeper than ${MAX_DEPTH} levels`,
+          "flatter values",
+        );
       this.position++;
-      const items = this.values("]");
+      const items = this.values("]", depth + 1);
       this.expect("]", ", or ] to close the list");
       return items;
     }
@@ -226,12 +236,16 @@ class Scanner {
 
 /** Python's literal rules, roughly: ints, floats, booleans, null, text. */
 function typedValue(word: string, at: number, scanner: Scanner): GridValue {
-  if (/^[+-]?\d+$/.test(word)) return Number(word);
-  if (/^[+-]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?$/.test(word))
-    return floatValue(Number(word));
+  const integer = /^[+-]?\d+$/.test(word);
+  const float = /^[+-]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?$/.test(word);
+  // TODO: integers beyond 2^53 lose digits here, as JSON numbers do in
+  // JavaScript; a grid of such IDs would need them quoted as text.
+  if ((integer || float) && Number.isFinite(Number(word))) {
+    return integer ? Number(word) : floatValue(Number(word));
+  }
   if (/^(true|false)$/i.test(word)) return word.toLowerCase() === "true";
   if (/^(null|none)$/i.test(word)) return null;
-  if (/^[+-]?(inf|infinity|nan)$/i.test(word)) {
+  if (integer || float || /^[+-]?(inf|infinity|nan)$/i.test(word)) {
     throw scanner.error(
       `${word} cannot be sent as a flow parameter`,
       'a finite number, or "quotes" for text',

@@ -46,6 +46,7 @@ export function toJson(value: unknown, sortKeys = false): string {
 }
 
 function formatFloat(value: number): string {
+  if (Object.is(value, -0)) return "-0.0";
   const text = JSON.stringify(value);
   return /[.eE]/.test(text) ? text : `${text}.0`;
 }

@@ -157,6 +157,12 @@ describe("parseDirectives", () => {
       /line 3, column 1: unknown directive Flowpush-Deploy/,
     ],
     [
+      "a verb every object has",
+      "S\n\nFlowpush-Constructor: x",
+      "DIRECTIVE_INVALID",
+      /unknown directive Flowpush-Constructor/,
+    ],
+    [
       "an unknown inline verb",
       "Go [flowpush deploy x]",
       "DIRECTIVE_INVALID",
@@ -236,6 +242,12 @@ describe("parseDirectives", () => {
     expect(error.message).toMatch(
       /column 1: Flowpush-\w+ is not in the message's last paragraph/,
     );
+  });
+
+  it("reads a value holding a line separator, which is no line break to git", () => {
+    const [run] = directivesOf('S\n\nFlowpush-Run: p/f {"a": ["\u2028"]}');
+
+    expect(run).toMatchObject({ grid: { spec: { a: ["\u2028"] } } });
   });
 
   it("leaves other flowpush-like words alone", () => {

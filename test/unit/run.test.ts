@@ -61,8 +61,8 @@ describe("toJson", () => {
   });
 
   it("writes whole floats as floats", () => {
-    expect(toJson([new Float(1), new Float(-2e21), 0.5, 3])).toBe(
-      "[1.0,-2e+21,0.5,3]",
-    );
+    expect(
+      toJson([new Float(1), new Float(-2e21), new Float(-0), 0.5, 3]),
+    ).toBe("[1.0,-2e+21,-0.0,0.5,3]");
   });
 });
