@@ -16,6 +16,7 @@ import {
   type Environment,
   type Settings,
 } from "./config/settings.js";
+import { findSkipMarker } from "./directives/inline.js";
 import { parseDirectives, type CommitDirectives } from "./directives/parse.js";
 import { FlowpushError } from "./errors.js";
 import type { Logger } from "./log.js";
@@ -86,6 +87,7 @@ export async function push(request: PushRequest): Promise<PushResult> {
     ? await changedPaths(request.git, first.sha, headOf(context).sha, log)
     : undefined;
   const plan = createPlan({
+    head: headOf(context),
     commits,
     config,
     branch: context.branch,
@@ -152,14 +154,16 @@ function readPushDirectives(
   context: PushContext,
   log: Logger,
 ): CommitDirectives[] | undefined {
-  const commits = context.commits.map(parseDirectives);
-  const head = commits.at(-1);
-  if (head?.skip) {
-    log.info(
-      `commit ${shortSha(head.commit.sha)} says ${head.skip}: nothing to do`,
-    );
+  const head = context.head;
+  const headSkip = head && findSkipMarker(head.message);
+  if (!head || headSkip) {
+    const why = head
+      ? `commit ${shortSha(head.sha)} says ${headSkip}`
+      : "the push deleted the branch";
+    log.info(`${why}: nothing to do`);
     return undefined;
   }
+  const commits = context.commits.map(parseDirectives);
   for (const { commit, skip } of commits) {
     if (skip)
       log.info(

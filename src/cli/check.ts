@@ -81,6 +81,7 @@ export function addCheckCommands(cli: Argv<{ verbose: boolean }>) {
         log.info(
           renderPlan(
             createPlan({
+              head: commit,
               commits: [parsed],
               config,
               branch,
@@ -115,7 +116,19 @@ export function addCheckCommands(cli: Argv<{ verbose: boolean }>) {
 
 /** The message being committed, as git will store it. */
 async function pendingCommit(git: GitClient, file: string): Promise<Commit> {
-  const raw = file === "-" ? await readStdin() : await readFile(file, "utf8");
+  const raw =
+    file === "-"
+      ? await readStdin()
+      : await readFile(file, "utf8").catch((cause: unknown) => {
+          throw new FlowpushError(
+            "CONFIG_NOT_FOUND",
+            `cannot read the message file ${file}`,
+            {
+              hint: "name the file git passes to the commit-msg hook, or - for standard input",
+              cause,
+            },
+          );
+        });
   const author = await git.nextAuthor();
   return {
     sha: PENDING,

@@ -60,6 +60,11 @@ export async function openGitRepository(
 }
 
 function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
+  const hookGit = async (args: string[]) => {
+    log.debug(`git ${args.join(" ")}`);
+    return (await execa("git", args, { cwd: root })).stdout;
+  };
+
   return {
     root,
     async readCommit(rev) {
@@ -75,7 +80,9 @@ function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
         out.split(FIELD);
       if (!sha || body.length === 0)
         throw gitError(`cannot read commit ${rev}`);
-      const message = body.join(FIELD).replace(/\n+$/, "");
+      // A message committed with CRLF endings keeps them; the trailing one
+      // would otherwise cling to the last trailer's value.
+      const message = body.join(FIELD).replace(/[\r\n]+$/, "");
       return {
         sha,
         authorName: authorName ?? "",
@@ -167,8 +174,12 @@ function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
       ]);
       return out.split("\n").filter(Boolean);
     },
+    // simple-git drops GIT_* variables from what it runs, but inside a
+    // commit-msg hook they carry the commit being made: `--author` sets
+    // GIT_AUTHOR_*, and `commit -a` or `commit <paths>` stage into the
+    // index GIT_INDEX_FILE names. These two ask git with them kept.
     async stagedFiles() {
-      const out = await run(git, log, [
+      const out = await hookGit([
         "diff",
         "--cached",
         "--name-only",
@@ -177,9 +188,7 @@ function createGitClient(git: SimpleGit, root: string, log: Logger): GitClient {
       return out.split("\n").filter(Boolean);
     },
     async nextAuthor() {
-      const ident = await run(git, log, ["var", "GIT_AUTHOR_IDENT"]).catch(
-        () => "",
-      );
+      const ident = await hookGit(["var", "GIT_AUTHOR_IDENT"]).catch(() => "");
       const match = /^(.*) <([^>]*)>/.exec(ident.trim());
       return { name: match?.[1] ?? "", email: match?.[2] ?? "" };
     },

@@ -21,8 +21,11 @@ export interface PushContext {
   /** Where the repository lives for people, for the OCI source label. */
   sourceUrl: string | undefined;
   branch: string | undefined;
-  /** The pushed commits, oldest first; the last one is the head. Empty
-   * when the push brought no new commits. */
+  /** The commit the push leaves the branch at: what gets built. Absent
+   * when the push deleted the branch. */
+  head: Commit | undefined;
+  /** The pushed commits whose directives count, oldest first; usually
+   * ending with the head. Empty when the push brought no new commits. */
   commits: Commit[];
   /** The commit before the push, when the platform knows it. */
   before: string | undefined;
@@ -30,9 +33,8 @@ export interface PushContext {
 }
 
 export function headOf(context: PushContext): Commit {
-  const head = context.commits.at(-1);
-  if (!head) throw new Error("a push context needs at least one commit");
-  return head;
+  if (!context.head) throw new Error("this push has no head commit");
+  return context.head;
 }
 
 export function shortSha(sha: string): string {

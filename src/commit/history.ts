@@ -23,7 +23,7 @@ export async function ensureCommit(
     log.warn(
       `the clone is shallow and lacks ${rev}: fetching ${DEEPEN_STEP} more commits of history`,
     );
-    if (!(await git.deepen(DEEPEN_STEP))) return false;
+    if (!(await deepen(git))) return false;
   }
   return true;
 }
@@ -41,8 +41,7 @@ export async function changedPaths(
   log: Logger,
 ): Promise<string[]> {
   for (let tries = 0; (await git.shallowEdges()).has(first); tries++) {
-    const deepened = tries < DEEPEN_TRIES && (await git.deepen(DEEPEN_STEP));
-    if (!deepened) {
+    if (tries === DEEPEN_TRIES || !(await deepen(git))) {
       log.warn(
         `the clone is shallow and its history could not be deepened past ${shortSha(first)}: assuming every part changed`,
       );
@@ -55,4 +54,15 @@ export async function changedPaths(
   const [parent] = await git.parents(first);
   if (!parent) return git.listFiles(head);
   return git.changedFiles(parent, head);
+}
+
+/** One deepening step; false when it failed or brought nothing new (a
+ * fetch with no remote to ask can succeed without progress). */
+async function deepen(git: GitClient): Promise<boolean> {
+  const before = await git.shallowEdges();
+  if (!(await git.deepen(DEEPEN_STEP))) return false;
+  const after = await git.shallowEdges();
+  return (
+    after.size !== before.size || [...after].some((edge) => !before.has(edge))
+  );
 }

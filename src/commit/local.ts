@@ -1,8 +1,7 @@
 import type { GitClient } from "../clients/git.js";
-import { FlowpushError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { ensureCommit } from "./history.js";
 import type { PushContext } from "./context.js";
+import { readRange } from "./range.js";
 
 export interface LocalPushOptions {
   /** The head of the push; HEAD by default. */
@@ -18,26 +17,15 @@ export async function readLocalPush(
   log: Logger,
 ): Promise<PushContext> {
   const head = await git.readCommit(options.rev);
-  if (options.since && !(await ensureCommit(git, options.since, log))) {
-    throw new FlowpushError(
-      "GIT_FAILED",
-      `the commit before the push, ${options.since}, is not in this clone`,
-      {
-        hint: "check --since, or fetch more history (git fetch --unshallow)",
-      },
-    );
-  }
-  const shas = options.since
-    ? await git.commitsBetween(options.since, head.sha)
-    : [head.sha];
-  const commits = await Promise.all(
-    shas.map((sha) => (sha === head.sha ? head : git.readCommit(sha))),
-  );
+  // `--since HEAD` pushes nothing: an empty push has nothing to do.
+  const commits = options.since
+    ? await readRange(git, options.since, head.sha, log, { strict: true })
+    : [head];
   return {
     root: git.root,
     sourceUrl: await git.remoteUrl(),
     branch: await git.currentBranch(),
-    // `--since HEAD` pushes nothing: an empty push has nothing to do.
+    head,
     commits,
     before: options.since,
     trigger: "local",

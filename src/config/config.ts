@@ -77,7 +77,21 @@ export function parseConfig(text: string, source: string): Config {
     );
   }
 
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (cause) {
+    // An unquoted * starts a YAML alias: `authors: [*@x]` fails here.
+    throw new FlowpushError(
+      "CONFIG_SYNTAX",
+      `${source}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        hint: 'quote values that start with * or & or !, as in "*@example.com"',
+        cause,
+      },
+    );
+  }
+  const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) =>
       describeIssue(issue, doc, lines, source),

@@ -7,7 +7,7 @@
  * Nothing here materialises the grid: size and indexing are arithmetic, so
  * a grid of millions of points is counted and checked in constant memory.
  */
-import type { GridValue } from "./values.js";
+import { Float, toJson, type GridValue } from "./values.js";
 
 export type { GridValue } from "./values.js";
 export type GridMapping = Record<string, GridValue[]>;
@@ -84,21 +84,26 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Float)
+  );
 }
 
 function validate(spec: unknown): Axis[][] {
   const list = isMapping(spec) ? [spec] : spec;
   if (!Array.isArray(list)) {
     throw new GridShapeError(
-      `a grid must be a mapping or a list of mappings, got ${JSON.stringify(spec)}`,
+      `a grid must be a mapping or a list of mappings, got ${toJson(spec)}`,
       "type",
     );
   }
   return list.map((entry) => {
     if (!isMapping(entry)) {
       throw new GridShapeError(
-        `each grid in a list must be a mapping, got ${JSON.stringify(entry)}`,
+        `each grid in a list must be a mapping, got ${toJson(entry)}`,
         "type",
       );
     }
@@ -108,7 +113,7 @@ function validate(spec: unknown): Axis[][] {
       const values = entry[key];
       if (!Array.isArray(values)) {
         throw new GridShapeError(
-          `values for "${key}" must be a list, got ${JSON.stringify(values)}; wrap a single value in a list: [${JSON.stringify(values)}]`,
+          `values for "${key}" must be a list, got ${toJson(values)}; wrap a single value in a list: [${toJson(values)}]`,
           "type",
         );
       }

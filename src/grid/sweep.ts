@@ -299,7 +299,7 @@ function rangeValues(
   return Array.from({ length: count }, (_, i) => {
     // Repeated float steps accumulate error (0.1 * 3 = 0.30000000000000004);
     // twelve significant digits are more than any grid needs.
-    const value = Number(((start as number) + i * step).toPrecision(12));
-    return floats ? floatValue(value) : value;
+    const exact = (start as number) + i * step;
+    return floats ? floatValue(Number(exact.toPrecision(12))) : exact;
   });
 }

@@ -43,6 +43,8 @@ export interface PlannedRun {
 }
 
 export interface PlanInput {
+  /** The commit that is built. */
+  head: Commit;
   /** The push's commits with their directives, oldest first. */
   commits: CommitDirectives[];
   config: Config;
@@ -57,9 +59,7 @@ export interface PlanInput {
  * word in a push is what the author meant.
  */
 export function createPlan(input: PlanInput): Plan {
-  const { config } = input;
-  const head = input.commits.at(-1)?.commit;
-  if (!head) throw new Error("a plan needs at least one commit");
+  const { config, head } = input;
   const builds = new Map<string, PlannedBuild>();
   const runs = new Map<string, PlannedRun>();
 

@@ -108,6 +108,79 @@ describe("flowpush hook install and check", () => {
     );
   });
 
+  it("judges the author and the files of the commit being made, as git passes them to the hook", async () => {
+    const config = await readFile(join(repo.dir, "flowpush.yaml"), "utf8");
+    await repo.write(
+      "flowpush.yaml",
+      `policy:\n  allow:\n    - authors: ["*@energy.example"]\n${config}`,
+    );
+    await repo.commit("Add a policy");
+    await runFlowpush(["hook", "install"], { cwd: repo.dir });
+    await repo.write("prices/flows/train.py", "# changed\n");
+
+    const stranger = await execa(
+      "git",
+      [
+        "commit",
+        "-a",
+        "-q",
+        "--author",
+        "Eve <eve@example.com>",
+        "-m",
+        "Try\n\nFlowpush-Build: changed",
+      ],
+      { cwd: repo.dir, reject: false },
+    );
+    const member = await execa(
+      "git",
+      [
+        "commit",
+        "-a",
+        "-q",
+        "--author",
+        "Ana <ana@energy.example>",
+        "-m",
+        "Try\n\nFlowpush-Build: changed",
+      ],
+      { cwd: repo.dir, reject: false },
+    );
+
+    expect(stranger.exitCode).not.toBe(0);
+    expect(stranger.stderr).toMatch(
+      /no rule of policy.allow lets eve@example.com touch part prices/,
+    );
+    expect(member.exitCode).toBe(0);
+    expect(member.stderr).toMatch(/build prices \(changed by the push\)/);
+  });
+
+  it("reads a commit whose message has CRLF line endings", async () => {
+    const file = join(repo.dir, "MSG");
+    await writeFile(file, "Tune\r\n\r\nFlowpush-Run: prices/train b=1,2\r\n");
+    await execa(
+      "git",
+      ["commit", "--allow-empty", "-q", "--cleanup=verbatim", "-F", file],
+      { cwd: repo.dir },
+    );
+
+    const result = await runFlowpush(["check", "--commit", "HEAD"], {
+      cwd: repo.dir,
+    });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /run prices\/train with grid b=1,2 \(2 points\)/,
+    );
+  });
+
+  it("explains a message file that cannot be read", async () => {
+    const result = await runFlowpush(["check", "no-such-file"], {
+      cwd: repo.dir,
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/cannot read the message file no-such-file/);
+  });
+
   it("says when a message asks for nothing", async () => {
     const file = join(repo.dir, "MSG");
     await writeFile(file, "Fix docs [skip ci]\n\nFlowpush-Run: prices/train\n");

@@ -55,6 +55,7 @@ function check(trailers: string, images: LocalImage[]) {
   return () =>
     checkRegistrations(
       createPlan({
+        head: message,
         commits: [parseDirectives(message)],
         config: CONFIG,
         branch: "main",
@@ -85,6 +86,7 @@ describe("checkRegistrations", () => {
     );
     const message = commit("Flowpush-Build: a, b");
     const plan = createPlan({
+      head: message,
       commits: [parseDirectives(message)],
       config,
       branch: "main",

@@ -116,6 +116,18 @@ describe("parseConfig", () => {
     );
   });
 
+  it("explains an unquoted * that YAML reads as an alias", () => {
+    const error = captureFlowpushError(() =>
+      parseConfig(
+        `policy:\n  allow:\n    - authors: [*@x]\n${VALID}`,
+        "flowpush.yaml",
+      ),
+    );
+
+    expect(error.code).toBe("CONFIG_SYNTAX");
+    expect(error.hint).toMatch(/quote values that start with \*/);
+  });
+
   it("reports YAML syntax errors with their position", () => {
     const error = captureFlowpushError(() =>
       parseConfig("parts:\n  prices: [\n", "flowpush.yaml"),

@@ -110,6 +110,7 @@ describe("parseGrid", () => {
     ["x=range(0, 1, 0.25)", { x: [f(0), 0.25, 0.5, 0.75] }],
     ["x=range(0.1, 0.4, 0.1)", { x: [0.1, 0.2, 0.3] }],
     ["x=range(3, 0, -1)", { x: [3, 2, 1] }],
+    ["x=range(1000000000000, 1000000000002)", { x: [1e12, 1e12 + 1] }],
     ["opt=choice(adam, sgd) k=choice(1)", { opt: ["adam", "sgd"], k: [1] }],
     [
       "(lr,epochs)=(0.1,10),(0.01,20) w=24,48",
@@ -146,6 +147,8 @@ describe("parseGrid", () => {
     ['{"b": [1, 2}', 11, /not valid JSON or YAML/],
     ["[]", 0, /the grid has no points/],
     ['{"b": 1}', 0, /must be a list/],
+    ['{"b": 1.0}', 0, /values for "b" must be a list, got 1.0;/],
+    ["[1.0]", 0, /each grid in a list must be a mapping, got 1.0/],
     ['{"b": []}', 0, /must not be empty/],
     ['{"b": [.inf]}', 7, /cannot be sent as a flow parameter/],
     ["b=1,2 c", 7, /found the end/],

@@ -42,6 +42,7 @@ function planWith(
   ...commits: Commit[]
 ) {
   return createPlan({
+    head: commits.at(-1) as Commit,
     commits: commits.map(parseDirectives),
     config: options.config ?? CONFIG,
     branch: options.branch ?? "main",
