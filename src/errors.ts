@@ -32,17 +32,21 @@ export type ErrorCode =
 export interface ErrorDetails {
   hint?: string;
   cause?: unknown;
+  /** Where in a commit message the problem was written, for annotations. */
+  position?: { commit: string; line: number; column: number };
 }
 
 export class FlowpushError extends Error {
   override readonly name = "FlowpushError";
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly position: ErrorDetails["position"];
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, { cause: details.cause });
     this.code = code;
     this.hint = details.hint;
+    this.position = details.position;
   }
 }
 

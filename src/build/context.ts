@@ -1,7 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 
 import dockerignoreModule from "@balena/dockerignore";
 import tar from "tar-stream";
@@ -9,6 +8,7 @@ import tar from "tar-stream";
 import type { GitClient } from "../clients/git.js";
 import type { PartConfig } from "../config/config.js";
 import { FlowpushError } from "../errors.js";
+import { runtimeDir, templatesDir } from "../resources.js";
 
 /**
  * Build contexts come from the commit's tree (`git archive`), never from the
@@ -30,10 +30,6 @@ export interface Entry {
 // module object itself.
 const dockerignore =
   dockerignoreModule as unknown as typeof dockerignoreModule.default;
-
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TEMPLATES = join(PACKAGE_ROOT, "templates");
-export const RUNTIME_DIR = join(PACKAGE_ROOT, "runtime");
 
 export async function createBuildContext(
   git: GitClient,
@@ -84,7 +80,7 @@ export async function createBuildContext(
   const extra: Entry[] = [
     file(
       "Dockerfile",
-      await readFile(join(TEMPLATES, part.build.template, "Dockerfile")),
+      await readFile(join(templatesDir(), part.build.template, "Dockerfile")),
     ),
     file(".flowpush/requirements.txt", requirements?.body ?? Buffer.alloc(0)),
     ...(await runtimeFiles(".flowpush/runtime")),
@@ -101,7 +97,7 @@ export async function createBuildContext(
 
 /** The runtime package's sources, as entries under `prefix`. */
 async function runtimeFiles(prefix: string): Promise<Entry[]> {
-  const root = RUNTIME_DIR;
+  const root = runtimeDir();
   const names = await readdir(root, { recursive: true, withFileTypes: true });
   const entries: Entry[] = [];
   for (const dirent of names) {

@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { DockerClient } from "../clients/docker.js";
 import { FlowpushError } from "../errors.js";
 import type { PlannedBuild } from "../plan/plan.js";
-import { RUNTIME_DIR, writeTar } from "./context.js";
+import { runtimeDir } from "../resources.js";
+import { writeTar } from "./context.js";
 
 const descriptionSchema = z.object({
   workdir: z.string(),
@@ -38,7 +39,7 @@ export async function describeFlows(
 ): Promise<ImageDescription> {
   const entrypoints = build.flows.map(({ flow }) => flow.entrypoint);
   const script = await readFile(
-    join(RUNTIME_DIR, "src", "flowpush_runtime", "__main__.py"),
+    join(runtimeDir(), "src", "flowpush_runtime", "__main__.py"),
   );
   const output = await docker.runOnce({
     image,

@@ -1,5 +1,7 @@
 import type { Argv } from "yargs";
 
+import { PLATFORMS } from "../platforms/detect.js";
+
 /** --repo and --commit: which repository and which commit a command reads. */
 export function withCommitOptions<T>(argv: Argv<T>, commitHelp: string) {
   return argv
@@ -25,5 +27,10 @@ export function withPushOptions<T>(argv: Argv<T>) {
     .option("config", {
       type: "string",
       describe: "read flowpush.yaml from this file, not from the commit",
+    })
+    .option("platform", {
+      choices: ["auto", ...PLATFORMS] as const,
+      default: "auto" as const,
+      describe: "where the push comes from; auto reads the CI's variables",
     });
 }

@@ -1,7 +1,11 @@
 import { readFile } from "node:fs/promises";
 
 import { openGitRepository } from "../clients/git.js";
-import { readLocalPush } from "../commit/local.js";
+import {
+  detectPlatform,
+  readPushContext,
+  type Platform,
+} from "../platforms/detect.js";
 import { secretsIn } from "../config/settings.js";
 import { FlowpushError } from "../errors.js";
 import { createStreamLogger, Secrets, type Logger } from "../log.js";
@@ -46,6 +50,7 @@ export interface PushInputArgs {
   commit: string;
   since: string | undefined;
   config: string | undefined;
+  platform: Platform | "auto";
 }
 
 export async function pushRequestFrom(
@@ -53,9 +58,16 @@ export async function pushRequestFrom(
   log: Logger,
 ): Promise<Omit<PushRequest, "dryRun" | "wait">> {
   const git = await openGitRepository(args.repo, log);
-  const context = await readLocalPush(
+  const platform =
+    args.platform === "auto" ? detectPlatform(process.env) : args.platform;
+  log.debug(`reading the push as ${platform} describes it`);
+  const context = await readPushContext(
+    {
+      platform,
+      env: process.env,
+      local: { rev: args.commit, since: args.since },
+    },
     git,
-    { rev: args.commit, since: args.since },
     log,
   );
   const configOverride = args.config
