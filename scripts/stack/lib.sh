@@ -13,6 +13,7 @@ PREFECT_PORT=${FLOWPUSH_PREFECT_PORT:-4200}
 PREFECT_URL=http://127.0.0.1:$PREFECT_PORT/api
 WORK_POOL=${FLOWPUSH_WORK_POOL:-flowpush-local}
 BASE_IMAGE=flowpush-local/python:3.11
+NODE_IMAGE=flowpush-local/node:20
 VENV=$STACK_DIR/venv
 
 mkdir -p "$STACK_DIR/logs" "$STACK_DIR/run"

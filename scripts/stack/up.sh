@@ -73,6 +73,40 @@ build_base_image() {
     "$tarball" "$BASE_IMAGE" >/dev/null
 }
 
+# The stand-in for node:20-bookworm-slim that the tool's own Dockerfile is
+# tested with: the Debian base plus this machine's Node and npm.
+build_node_image() {
+  docker image inspect "$NODE_IMAGE" >/dev/null 2>&1 && return
+  say "building $NODE_IMAGE from this machine's Node $(node --version)"
+  local ctx
+  ctx=$(mktemp -d)
+  cp "$(readlink -f "$(command -v node)")" "$ctx/node"
+  cp -r "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$ctx/npm"
+  printf '%s\n' \
+    "FROM $BASE_IMAGE" \
+    "RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libstdc++6 git && rm -rf /var/lib/apt/lists/*" \
+    "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
+    "COPY node /usr/local/bin/node" \
+    "COPY npm /usr/local/lib/node_modules/npm" \
+    "RUN ln -s /usr/local/lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm" \
+    >"$ctx/Dockerfile"
+  docker build -q --network host -t "$NODE_IMAGE" "$ctx" \
+    >/dev/null 2>>"$STACK_DIR/logs/node-image.log"
+  rm -rf "$ctx"
+}
+
+# actionlint checks the GitHub workflow recipe; it comes from the Go proxy.
+install_tools() {
+  [[ -x $STACK_DIR/bin/actionlint ]] && return
+  if ! command -v go >/dev/null; then
+    say "no Go toolchain: the workflow recipe will not be linted"
+    return
+  fi
+  say "installing actionlint"
+  GOBIN=$STACK_DIR/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.7 \
+    2>>"$STACK_DIR/logs/go.log"
+}
+
 start_registry() {
   local dir=$STACK_DIR/registry
   mkdir -p "$dir/data"
@@ -154,6 +188,8 @@ export FLOWPUSH_REGISTRY_PASSWORD='$(cat "$STACK_DIR/registry/password")'
 export FLOWPUSH_WORK_POOL='$WORK_POOL'
 export FLOWPUSH_BASE_IMAGE='$BASE_IMAGE'
 export FLOWPUSH_PYTHON='$VENV/bin/python'
+export FLOWPUSH_NODE_IMAGE='$NODE_IMAGE'
+export FLOWPUSH_ACTIONLINT='$STACK_DIR/bin/actionlint'
 EOF
 }
 
@@ -161,6 +197,8 @@ install_packages
 install_venv
 start_docker
 build_base_image
+build_node_image
+install_tools
 start_registry
 start_prefect
 create_work_pool
