@@ -209,6 +209,7 @@ function readGrid(text: string, at: At): RunDirective["grid"] {
       "GRID_INVALID",
       `${where(at(error.offset))}: ${error.message}`,
       {
+        position: at(error.offset),
         hint: `expected ${error.expected}`,
       },
     );
@@ -245,6 +246,7 @@ function directiveError(
   hint: string,
 ): FlowpushError {
   return new FlowpushError("DIRECTIVE_INVALID", `${where(at)}: ${message}`, {
+    position: at,
     hint,
   });
 }

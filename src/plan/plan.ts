@@ -147,7 +147,10 @@ function checkSize(config: Config, run: RunDirective): void {
   throw new FlowpushError(
     "GRID_TOO_LARGE",
     `${where(run.position)}: the grid has ${run.grid.size} points, more than the ${config.policy.maxPoints} a run may have`,
-    { hint: `narrow the grid, or raise policy.max_points in ${config.source}` },
+    {
+      position: run.position,
+      hint: `narrow the grid, or raise policy.max_points in ${config.source}`,
+    },
   );
 }
 
@@ -178,6 +181,7 @@ function findPart(
     "PART_UNKNOWN",
     `${where(position)}: unknown part "${name}"`,
     {
+      position,
       hint: `parts in ${config.source}: ${known}`,
     },
   );
@@ -198,6 +202,7 @@ function findFlow(
     "FLOW_UNKNOWN",
     `${where(position)}: part "${part.name}" has no flow "${key}"`,
     {
+      position,
       hint: `flows of ${part.name}: ${known}`,
     },
   );

@@ -29,6 +29,7 @@ export function checkPolicy(
       "POLICY_REFUSED",
       `${where(position)}: no rule of policy.allow lets ${who} touch part ${part.name} ${on}`,
       {
+        position,
         hint: `the rules in ${config.source}: ${rules.map(describeRule).join("; ")}`,
       },
     );

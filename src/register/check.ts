@@ -47,6 +47,7 @@ export function checkRegistrations(plan: Plan, images: LocalImage[]): void {
         "CONFIG_INVALID",
         `${where(run.position)}: flow ${owner} has no parameter "${run.flow.gridParameter}" to take the grid`,
         {
+          position: run.position,
           hint: `its parameters: ${Object.keys(schema.properties ?? {}).join(", ") || "none"}; set grid_parameter in flowpush.yaml`,
         },
       );
@@ -58,6 +59,7 @@ export function checkRegistrations(plan: Plan, images: LocalImage[]): void {
         "GRID_INVALID",
         `${where(run.position)}: flow ${owner} has no default grid, so the run needs one`,
         {
+          position: run.position,
           hint: `write a grid after the flow, e.g. Flowpush-Run: ${owner} a=1,2`,
         },
       );
