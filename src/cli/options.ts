@@ -31,6 +31,7 @@ export function withPushOptions<T>(argv: Argv<T>) {
     .option("platform", {
       choices: ["auto", ...PLATFORMS] as const,
       default: "auto" as const,
-      describe: "where the push comes from; auto reads the CI's variables",
+      describe:
+        "where the push comes from; auto reads the CI's variables, unless --commit or --since name the commits",
     });
 }

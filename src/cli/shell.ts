@@ -58,8 +58,14 @@ export async function pushRequestFrom(
   log: Logger,
 ): Promise<Omit<PushRequest, "dryRun" | "wait">> {
   const git = await openGitRepository(args.repo, log);
+  // Naming the commits by hand means: these commits, whatever the CI says.
+  const named = args.since !== undefined || args.commit !== "HEAD";
   const platform =
-    args.platform === "auto" ? detectPlatform(process.env) : args.platform;
+    args.platform !== "auto"
+      ? args.platform
+      : named
+        ? "local"
+        : detectPlatform(process.env);
   log.debug(`reading the push as ${platform} describes it`);
   const context = await readPushContext(
     {

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import * as tl from "azure-pipelines-task-lib/task.js";
+import type * as TaskLibrary from "azure-pipelines-task-lib/task.js";
 
 import { openGitRepository } from "../../clients/git.js";
 import { shortSha } from "../../commit/context.js";
@@ -22,18 +22,34 @@ import { readPushContext } from "../detect.js";
  * to the core as settings, never looked up in the environment later.
  */
 const secrets = new Secrets();
+
+// Secret inputs are taken from the environment before the task library
+// loads: its getInput writes every value it returns to the debug log, and
+// it would have deleted them by the time setSecret could hide them.
+const SECRET_INPUTS = [
+  "prefectApiKey",
+  "prefectAuthString",
+  "registryPassword",
+] as const;
+const secretValues = new Map(
+  SECRET_INPUTS.map((name) => [
+    name,
+    process.env[`INPUT_${name.toUpperCase()}`]?.trim() || undefined,
+  ]),
+);
+for (const value of secretValues.values()) secrets.add(value);
+
+// Loaded in main(), after the secrets above are read.
+let tl: typeof TaskLibrary;
 const mask = (text: string) => secrets.mask(text);
 
 function input(name: string): string | undefined {
   return tl.getInput(name, false) || undefined;
 }
 
-function secretInput(name: string): string | undefined {
-  const value = input(name);
-  if (value) {
-    tl.setSecret(value);
-    secrets.add(value);
-  }
+function secretInput(name: (typeof SECRET_INPUTS)[number]): string | undefined {
+  const value = secretValues.get(name);
+  if (value) tl.setSecret(value);
   return value;
 }
 
@@ -45,6 +61,7 @@ const logger: Logger = {
 };
 
 async function run(): Promise<void> {
+  tl = await import("azure-pipelines-task-lib/task.js");
   const authString = secretInput("prefectAuthString");
   if (authString) secrets.add(Buffer.from(authString).toString("base64"));
   const overrides: Record<string, string | undefined> = {
@@ -130,6 +147,7 @@ async function uploadSummary(markdown: string): Promise<void> {
 // One place where failures become Azure's: a logged issue that names the
 // commit and line for a directive error, and a failed task.
 run().catch(async (error: unknown) => {
+  if (!tl) throw error;
   const text = mask(describeError(error, process.env.SYSTEM_DEBUG === "true"));
   const position = isFlowpushError(error) ? error.position : undefined;
   const where = position
