@@ -29,7 +29,14 @@ export interface FlowConfig {
   gridParameter: string;
   tags: string[];
   description: string | undefined;
+  /** `map` trains the grid in one flow run; `runs` starts one per point. */
+  mode: RunMode;
+  /** Ranks the points in the results; absent, the first metric, minimized. */
+  metric: { name: string; goal: "minimize" | "maximize" } | undefined;
+  dask: { address: string } | undefined;
 }
+
+export type RunMode = "map" | "runs";
 
 export interface PartConfig {
   name: string;
@@ -58,6 +65,7 @@ export interface Config {
   policy: { maxPoints: number; allow: PolicyRule[] | undefined };
   registry: { address: string | undefined; username: string | undefined };
   prefect: { apiUrl: string | undefined; uiUrl: string | undefined };
+  mlflow: { trackingUri: string | undefined; experiment: string | undefined };
   parts: Map<string, PartConfig>;
 }
 
@@ -175,6 +183,9 @@ function normalise(raw: RawConfig, source: string): Config {
         gridParameter: flow.grid_parameter,
         tags: flow.tags ?? [],
         description: flow.description,
+        mode: flow.mode ?? raw.defaults?.mode ?? "map",
+        metric: flow.metric,
+        dask: flow.dask,
       });
     }
     parts.set(name, {
@@ -204,6 +215,10 @@ function normalise(raw: RawConfig, source: string): Config {
       username: raw.registry?.username,
     },
     prefect: { apiUrl: raw.prefect?.api_url, uiUrl: raw.prefect?.ui_url },
+    mlflow: {
+      trackingUri: raw.mlflow?.tracking_uri,
+      experiment: raw.mlflow?.experiment,
+    },
     parts,
   };
 }

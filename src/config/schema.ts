@@ -14,6 +14,25 @@ const name = z
 
 const stringMap = z.record(z.string(), z.unknown());
 
+/** How a grid is trained: in one flow run, or one flow run per point. */
+const runMode = z.enum(["map", "runs"]);
+
+/** The metric that ranks a grid's points in the results table. */
+const metricSchema = z.strictObject({
+  name: z.string().min(1),
+  goal: z.enum(["minimize", "maximize"]).default("minimize"),
+});
+
+/** Where a map-mode run sends its points: an existing Dask scheduler. */
+const daskSchema = z.strictObject({
+  address: z
+    .string()
+    .regex(
+      /^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/,
+      "expected a Dask scheduler address such as tcp://scheduler:8786",
+    ),
+});
+
 const flowSchema = z.strictObject({
   entrypoint: z
     .string()
@@ -31,6 +50,9 @@ const flowSchema = z.strictObject({
   grid_parameter: z.string().min(1).default("grid"),
   tags: z.array(z.string()).optional(),
   description: z.string().optional(),
+  mode: runMode.optional(),
+  metric: metricSchema.optional(),
+  dask: daskSchema.optional(),
 });
 
 const partSchema = z
@@ -90,6 +112,13 @@ export const configSchema = z.strictObject({
     .strictObject({
       work_pool: z.string().min(1).optional(),
       base_image: z.string().min(1).optional(),
+      mode: runMode.optional(),
+    })
+    .optional(),
+  mlflow: z
+    .strictObject({
+      tracking_uri: z.url().optional(),
+      experiment: z.string().min(1).optional(),
     })
     .optional(),
   parts: z.record(name, partSchema),

@@ -18,6 +18,8 @@ export interface Settings {
     username: string | undefined;
     password: string | undefined;
   };
+  /** Absent when no tracking server is set: runs then log nothing. */
+  mlflow: { trackingUri: string; experiment: string | undefined } | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -31,6 +33,8 @@ export const ENV = {
   registry: "FLOWPUSH_REGISTRY",
   registryUsername: "FLOWPUSH_REGISTRY_USERNAME",
   registryPassword: "FLOWPUSH_REGISTRY_PASSWORD",
+  mlflowUri: "MLFLOW_TRACKING_URI",
+  mlflowExperiment: "MLFLOW_EXPERIMENT_NAME",
 } as const;
 
 export function secretsIn(env: Environment): string[] {
@@ -55,6 +59,23 @@ export function resolveSettings(config: Config, env: Environment): Settings {
       username: env[ENV.registryUsername] || config.registry.username,
       password: env[ENV.registryPassword],
     },
+    mlflow: resolveMlflowSettings(env, config.mlflow),
+  };
+}
+
+/** MLflow settings alone, for commands that read runs back (trace). */
+export function resolveMlflowSettings(
+  env: Environment,
+  file: Config["mlflow"] = { trackingUri: undefined, experiment: undefined },
+): Settings["mlflow"] {
+  const trackingUri = (env[ENV.mlflowUri] || file.trackingUri)?.replace(
+    /\/+$/,
+    "",
+  );
+  if (!trackingUri) return undefined;
+  return {
+    trackingUri,
+    experiment: env[ENV.mlflowExperiment] || file.experiment,
   };
 }
 
