@@ -27,7 +27,11 @@ export type ErrorCode =
   | "PREFECT_AUTH"
   | "PREFECT_REQUEST"
   | "WORK_POOL_MISSING"
-  | "RUN_TIMEOUT";
+  | "RUN_TIMEOUT"
+  | "RUN_NOT_FOUND"
+  | "MLFLOW_UNREACHABLE"
+  | "MLFLOW_AUTH"
+  | "MLFLOW_REQUEST";
 
 export interface ErrorDetails {
   hint?: string;
