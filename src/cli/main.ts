@@ -8,6 +8,7 @@ import { addGridCommand } from "./grid.js";
 import { addLogsCommand } from "./logs.js";
 import { addPushCommands } from "./push.js";
 import { EXIT, secrets, type Outcome } from "./shell.js";
+import { addTraceCommand } from "./trace.js";
 
 // A reader that stops early (`flowpush logs | head`) is not an error.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -29,8 +30,12 @@ async function main(): Promise<number> {
   addLogsCommand(cli, outcome);
   addGridCommand(cli);
   addCheckCommands(cli);
+  addTraceCommand(cli);
   await cli
-    .demandCommand(1, "name a command: push, plan, logs, grid, check or hook")
+    .demandCommand(
+      1,
+      "name a command: push, plan, logs, trace, grid, check or hook",
+    )
     .strict()
     .fail((message, error) => {
       if (error) throw error;

@@ -262,7 +262,7 @@ export function createMlflowClient(
 
 /** Every run the query finds, following the pages to the end. */
 export async function searchAllRuns(
-  client: MlflowClient,
+  client: Pick<MlflowClient, "searchRuns">,
   query: Omit<MlflowRunQuery, "pageToken">,
 ): Promise<MlflowRun[]> {
   // No experiment holds no run: spare the server the question.

@@ -30,6 +30,9 @@ export interface PrefectClient {
   readDeployment(id: string): Promise<Deployment>;
   filterFlowRuns(filter: Record<string, unknown>): Promise<FlowRun[]>;
   readLogs(flowRunId: string): Promise<LogLine[]>;
+  /** Deployments that match, e.g. those tagged with a commit. */
+  filterDeployments(filter: Record<string, unknown>): Promise<Deployment[]>;
+  readFlow(id: string): Promise<{ id: string; name: string }>;
 }
 
 export interface DeploymentBody {
@@ -193,6 +196,14 @@ export function createPrefectClient(
     },
     async filterFlowRuns(filter) {
       return json("POST", "/flow_runs/filter", z.array(flowRunSchema), filter);
+    },
+    async filterDeployments(filter) {
+      const path = "/deployments/filter";
+      return json("POST", path, z.array(deploymentSchema), filter);
+    },
+    async readFlow(id) {
+      const flow = z.object({ id: z.string(), name: z.string() });
+      return json("GET", `/flows/${encodeURIComponent(id)}`, flow);
     },
     async readLogs(flowRunId) {
       const lines: LogLine[] = [];

@@ -1,3 +1,5 @@
+import { createServer, type AddressInfo } from "node:net";
+
 import { stackEnv } from "./stack.js";
 
 /**
@@ -13,3 +15,16 @@ export const MLFLOW_URL = (() => {
   }
   return url;
 })();
+
+/**
+ * An address where nothing listens: a port the system just handed out and
+ * took back. Node's fetch refuses some well-known ports outright ("bad
+ * port"), which would test that refusal instead of an unreachable server.
+ */
+export async function nowhere(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return `http://127.0.0.1:${port}`;
+}

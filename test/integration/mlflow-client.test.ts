@@ -8,7 +8,7 @@ import {
   tagFilter,
 } from "../../src/clients/mlflow.js";
 import { silentLogger } from "../../src/log.js";
-import { MLFLOW_URL } from "../helpers/mlflow.js";
+import { MLFLOW_URL, nowhere } from "../helpers/mlflow.js";
 
 const fastRetry = {
   attempts: 1,
@@ -150,15 +150,16 @@ describe("the MLflow client", () => {
   });
 
   it("says which server it cannot reach, and how to fix it", async () => {
-    const nowhere = createMlflowClient(
-      { trackingUri: "http://127.0.0.1:9", auth: undefined },
+    const address = await nowhere();
+    const unreachable = createMlflowClient(
+      { trackingUri: address, auth: undefined },
       silentLogger,
       fastRetry,
     );
 
-    await expect(nowhere.searchExperiments()).rejects.toMatchObject({
+    await expect(unreachable.searchExperiments()).rejects.toMatchObject({
       code: "MLFLOW_UNREACHABLE",
-      message: expect.stringContaining("http://127.0.0.1:9"),
+      message: expect.stringContaining(`${address}: fetch failed`),
       hint: expect.stringContaining("MLFLOW_TRACKING_URI"),
     });
   });

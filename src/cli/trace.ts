@@ -1,0 +1,132 @@
+import { resolve } from "node:path";
+
+import type { Argv } from "yargs";
+
+import { openGitRepository, type GitClient } from "../clients/git.js";
+import { mlflowSecretsIn } from "../clients/mlflow.js";
+import { loadConfigAt } from "../config/load.js";
+import { resolveMlflowSettings } from "../config/settings.js";
+import { FlowpushError } from "../errors.js";
+import { renderCommitTrace, renderRunTrace } from "../trace/render.js";
+import { createTraceSources } from "../trace/sources.js";
+import { traceCommit, traceRun } from "../trace/trace.js";
+import { loggerFor, secrets } from "./shell.js";
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+const RUN_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `flowpush trace`: from a commit to everything made from it, or back
+ * from one flow run to its commit. */
+export function addTraceCommand(cli: Argv<{ verbose: boolean }>) {
+  return cli.command(
+    "trace [commit]",
+    "show what a commit became (images, deployments, runs, MLflow metrics), or with --run where a run came from",
+    (argv) =>
+      argv
+        .positional("commit", {
+          type: "string",
+          describe:
+            "a commit: inside the repository any revision (default HEAD), elsewhere the full SHA",
+        })
+        .option("run", {
+          type: "string",
+          describe: "a flow run's id (or its Prefect URL) to trace back",
+        })
+        .option("repo", {
+          type: "string",
+          default: ".",
+          describe: "the repository's folder",
+        })
+        .option("json", {
+          type: "boolean",
+          default: false,
+          describe: "print the trace as JSON",
+        })
+        .conflicts("run", "commit"),
+    async (args) => {
+      const log = loggerFor(args);
+      const runId = args.run === undefined ? undefined : runIdOf(args.run);
+      const git = await openGitRepository(args.repo, log).catch(
+        () => undefined,
+      );
+      const sha = runId
+        ? undefined
+        : await resolveCommit(args.commit, git, resolve(args.repo));
+      // The servers are named by flowpush.yaml of the commit traced, or
+      // of HEAD when tracing a run; the environment wins over both.
+      const configAt = sha ?? (git && (await headOf(git)));
+      const config =
+        git && configAt
+          ? await loadConfigAt(git, configAt).catch(() => undefined)
+          : undefined;
+      const mlflow = resolveMlflowSettings(process.env, config?.mlflow);
+      mlflowSecretsIn(process.env, mlflow?.trackingUri).forEach((secret) =>
+        secrets.add(secret),
+      );
+
+      const sources = createTraceSources({
+        git,
+        repo: resolve(args.repo),
+        config,
+        env: process.env,
+        log,
+      });
+      if (runId) {
+        const trace = await traceRun(runId, sources);
+        log.info(args.json ? toJson(trace) : renderRunTrace(trace));
+      } else {
+        const trace = await traceCommit(sha as string, sources);
+        log.info(args.json ? toJson(trace) : renderCommitTrace(trace));
+      }
+    },
+  );
+}
+
+/** Any revision inside the repository; outside it only a full SHA. */
+async function resolveCommit(
+  rev: string | undefined,
+  git: GitClient | undefined,
+  repo: string,
+): Promise<string> {
+  if (git && (await git.hasCommit(rev ?? "HEAD")))
+    return (await git.readCommit(rev ?? "HEAD")).sha;
+  // A commit this clone lacks can still be traced on the servers.
+  if (rev && FULL_SHA.test(rev)) return rev.toLowerCase();
+  if (git) {
+    throw new FlowpushError(
+      "GIT_FAILED",
+      `no commit ${rev ?? "HEAD"} in the repository at ${git.root}`,
+      { hint: "fetch the commit, or give its full 40-character SHA" },
+    );
+  }
+  throw new FlowpushError(
+    "GIT_FAILED",
+    rev
+      ? `"${rev}" is not a full commit SHA, and ${repo} is not inside a git repository that could resolve it`
+      : `name the commit to trace: ${repo} is not inside a git repository`,
+    {
+      hint: "give the commit's full 40-character SHA, or run flowpush trace inside a clone",
+    },
+  );
+}
+
+async function headOf(git: GitClient): Promise<string | undefined> {
+  return (await git.hasCommit("HEAD"))
+    ? (await git.readCommit("HEAD")).sha
+    : undefined;
+}
+
+/** The id alone, from an id or a run's address in the Prefect UI. */
+function runIdOf(text: string): string {
+  const id = RUN_ID.exec(text.trim().replace(/\/+$/, ""))?.[0];
+  if (!id) {
+    throw new FlowpushError("RUN_NOT_FOUND", `"${text}" is not a flow run id`, {
+      hint: "a flow run's id is a UUID, the last part of its address in the Prefect UI (…/runs/flow-run/<id>)",
+    });
+  }
+  return id.toLowerCase();
+}
+
+function toJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
