@@ -1,25 +1,15 @@
 #!/usr/bin/env bash
-# Stops what scripts/stack/up.sh started. Data (registry, Prefect database,
-# venv, base image) stays, so the next `up` is quick.
+# Stops what scripts/stack/up.sh started. Data (registry, Prefect and MLflow
+# databases, venvs, base image) stays, so the next `up` is quick.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Each service runs in a session of its own (setsid), so its pid is also its
-# process group: signalling the group reaches the children it started.
-stop() {
-  local name=$1 pid
-  pid=$(cat "$STACK_DIR/run/$name.pid")
-  say "stopping $name"
-  kill -TERM -- "-$pid" 2>/dev/null || true
-  for _ in $(seq 20); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.5
-  done
-  # The Prefect worker can sit out SIGTERM while it polls; do not wait on it.
-  kill -KILL -- "-$pid" 2>/dev/null || true
-}
-
-for name in prefect-worker prefect-server registry dockerd; do
-  is_running "$name" && stop "$name"
-  rm -f "$STACK_DIR/run/$name.pid"
+# Clients first: the Dask workers and the Prefect worker report to servers
+# that are still up while they shut down.
+for name in dask-workers dask-scheduler prefect-worker mlflow-server \
+  prefect-server registry dockerd; do
+  if is_running "$name"; then
+    stop_service "$name"
+  fi
+  rm -f "$STACK_DIR/run/$name.pid" "$STACK_DIR/run/$name.cmd"
 done

@@ -16,6 +16,14 @@ BASE_IMAGE=flowpush-local/python:3.11
 NODE_IMAGE=flowpush-local/node:20
 VENV=$STACK_DIR/venv
 
+# MLflow has a venv of its own: its server pins web and database libraries
+# that need not agree with Prefect's. The main venv has only mlflow-skinny.
+MLFLOW_VENV=$STACK_DIR/mlflow-venv
+MLFLOW_PORT=${FLOWPUSH_MLFLOW_PORT:-5050}
+MLFLOW_URL=http://127.0.0.1:$MLFLOW_PORT
+DASK_ADDRESS=tcp://127.0.0.1:${FLOWPUSH_DASK_PORT:-8786}
+DASK_HTTP=http://127.0.0.1:${FLOWPUSH_DASK_HTTP_PORT:-8787}
+
 mkdir -p "$STACK_DIR/logs" "$STACK_DIR/run"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
@@ -29,12 +37,46 @@ is_running() {
 }
 
 # Starts a command detached from this shell, logging to logs/<name>.log.
+# The command line is kept in run/<name>.cmd for ensure_running.
 start_detached() {
   local name=$1
   shift
   say "starting $name"
   setsid "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$STACK_DIR/run/$name.pid"
+  printf '%q ' "$@" >"$STACK_DIR/run/$name.cmd"
+}
+
+# Starts the command unless it already runs with exactly this command line.
+# A changed line (a new flag, port or variable) restarts it, so a stack that
+# was started by an older up.sh picks up what this one asks for.
+ensure_running() {
+  local name=$1
+  shift
+  if is_running "$name"; then
+    [[ $(cat "$STACK_DIR/run/$name.cmd" 2>/dev/null) == "$(printf '%q ' "$@")" ]] &&
+      return
+    say "$name runs with other settings"
+    stop_service "$name"
+  fi
+  start_detached "$name" "$@"
+}
+
+# Each service runs in a session of its own (setsid), so its pid is also its
+# process group: signalling the group reaches the children it started (the
+# MLflow server's uvicorn workers, the Dask nannies and their workers).
+stop_service() {
+  local name=$1 pid
+  pid=$(cat "$STACK_DIR/run/$name.pid")
+  say "stopping $name"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 20); do
+    kill -0 -- "-$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  # The Prefect worker can sit out SIGTERM while it polls; do not wait on it.
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$STACK_DIR/run/$name.pid" "$STACK_DIR/run/$name.cmd"
 }
 
 # Polls until the command succeeds, or fails after the given seconds.

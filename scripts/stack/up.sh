@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs (where missing) and starts the local stack flowpush runs against:
 # Docker engine, an htpasswd-protected registry, a Prefect 3 server with a
-# Docker work pool and worker. Safe to run again: each step checks first.
+# Docker work pool and worker, an MLflow tracking server, and a Dask
+# scheduler with two workers. Safe to run again: each step checks first, and
+# only what is not running (or runs with other settings) is started.
 #
 # Writes $STACK_DIR/env, which exports what the flowpush CLI needs.
 set -euo pipefail
@@ -20,16 +22,30 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-install_venv() {
-  local stamp=$VENV/.requirements
-  if [[ -f $stamp ]] && cmp -s "$stamp" "$STACK_SCRIPTS/requirements.txt"; then
-    return
-  fi
-  say "creating the Python venv in $VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r "$STACK_SCRIPTS/requirements.txt"
-  "$VENV/bin/pip" install -q -e "$REPO_ROOT/runtime"
-  cp "$STACK_SCRIPTS/requirements.txt" "$stamp"
+# Brings a venv to a requirements file; a copy of the file is the stamp
+# that makes the next run skip it. Services that run from the venv lose
+# their recorded command line, so ensure_running restarts them on the new
+# packages.
+sync_venv() {
+  local venv=$1 requirements=$2 services=$3
+  shift 3
+  local stamp=$venv/.requirements
+  [[ -f $stamp ]] && cmp -s "$stamp" "$requirements" && return
+  say "installing $(basename "$requirements") into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$requirements" "$@"
+  cp "$requirements" "$stamp"
+  for name in $services; do
+    rm -f "$STACK_DIR/run/$name.cmd"
+  done
+}
+
+install_venvs() {
+  sync_venv "$VENV" "$STACK_SCRIPTS/requirements.txt" \
+    "prefect-server prefect-worker dask-scheduler dask-workers" \
+    -e "$REPO_ROOT/runtime"
+  sync_venv "$MLFLOW_VENV" "$STACK_SCRIPTS/mlflow-requirements.txt" \
+    mlflow-server
 }
 
 start_docker() {
@@ -135,8 +151,7 @@ EOF
   printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$REGISTRY_ADDRESS" "$auth" \
     >"$STACK_DIR/docker-config/config.json"
 
-  is_running registry && return
-  start_detached registry docker-registry serve "$dir/config.yml"
+  ensure_running registry docker-registry serve "$dir/config.yml"
   wait_until "registry" 30 registry_answers
 }
 
@@ -148,10 +163,8 @@ PREFECT_ENV=(env PREFECT_HOME="$STACK_DIR/prefect" PREFECT_API_URL="$PREFECT_URL
   PREFECT_SERVER_ANALYTICS_ENABLED=false)
 
 start_prefect() {
-  if ! is_running prefect-server; then
-    start_detached prefect-server "${PREFECT_ENV[@]}" "$VENV/bin/prefect" server start \
-      --host 127.0.0.1 --port "$PREFECT_PORT"
-  fi
+  ensure_running prefect-server "${PREFECT_ENV[@]}" "$VENV/bin/prefect" server start \
+    --host 127.0.0.1 --port "$PREFECT_PORT"
   wait_until "Prefect server" 120 curl -sf "$PREFECT_URL/health"
 }
 
@@ -170,12 +183,81 @@ json.dump(template, sys.stdout)' >"$template"
     --base-job-template "$template" --overwrite >/dev/null
 }
 
+# --limit caps the flow runs (containers) the worker has going at once: a
+# test that submits 200 runs would otherwise start 200 containers on a
+# two-core machine. The rest wait as Scheduled/Pending until a slot frees.
 start_worker() {
-  is_running prefect-worker && return
-  start_detached prefect-worker "${PREFECT_ENV[@]}" \
+  ensure_running prefect-worker "${PREFECT_ENV[@]}" \
     DOCKER_CONFIG="$STACK_DIR/docker-config" PREFECT_WORKER_QUERY_SECONDS=2 \
     "$VENV/bin/prefect" worker start --pool "$WORK_POOL" --type docker \
-    --name flowpush-local-worker
+    --name flowpush-local-worker --limit "${FLOWPUSH_WORKER_LIMIT:-4}"
+}
+
+# MLflow 3 checks the Host header (DNS-rebinding guard) and blocks
+# cross-origin writes. Its defaults allow localhost and 127.0.0.1 on any
+# port, which covers this machine's clients and flow containers on the host
+# network (all call http://127.0.0.1:$MLFLOW_PORT, no Origin header), so no
+# --allowed-hosts is passed. Job execution is off: it serves GenAI scorers,
+# which flowpush does not use, and would add a job runner on two cores.
+start_mlflow() {
+  local dir=$STACK_DIR/mlflow
+  mkdir -p "$dir/artifacts"
+  ensure_running mlflow-server env MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
+    "$MLFLOW_VENV/bin/mlflow" server --host 127.0.0.1 --port "$MLFLOW_PORT" \
+    --workers 2 --backend-store-uri "sqlite:///$dir/mlflow.db" \
+    --serve-artifacts --artifacts-destination "$dir/artifacts"
+  # The first start migrates the database, which takes a while.
+  wait_until "MLflow server" 180 curl -sf "$MLFLOW_URL/health"
+}
+
+# The Dask cluster runs from the main venv, next to Prefect and the
+# runtime, so tasks unpickle the same code that flows send. Workers report
+# task runs to Prefect and log to MLflow, hence the two variables; neither
+# is exported to the shell, where it would redirect the user's own work.
+#
+# Task counts over HTTP, without bokeh (distributed serves these itself):
+# - $DASK_HTTP/json/counts.json is the scheduler's state now: {"workers": 2,
+#   "tasks": 6, "processing": 4, "memory": 0, "erred": 0, "waiting": 0,
+#   "idle": 0, "clients": 1, ...}. Tasks leave it when their results are
+#   released, so it reads 0 again once a flow run is over.
+# - $DASK_HTTP/metrics (Prometheus text) counts since the scheduler started,
+#   per task name: dask_scheduler_prefix_state_totals_total{state="memory",
+#   task_prefix_name="train_point"} 4.0 means four runs of a Prefect task
+#   `train_point` finished; other states (processing, erred, ...) appear
+#   once reached. Compare readings before and after, not absolute values.
+start_dask() {
+  if ! is_running dask-scheduler && [[ $(http_status "$DASK_HTTP/") != 000 ]]; then
+    # The scheduler would take another port with only a warning, and 8787 is
+    # the default dashboard port of every LocalCluster.
+    die "something else answers on $DASK_HTTP (a LocalCluster's dashboard?); stop it or set FLOWPUSH_DASK_HTTP_PORT"
+  fi
+  local scheduler_pid
+  scheduler_pid=$(cat "$STACK_DIR/run/dask-scheduler.pid" 2>/dev/null || true)
+  ensure_running dask-scheduler "$VENV/bin/dask" scheduler --host 127.0.0.1 \
+    --port "${DASK_ADDRESS##*:}" --dashboard-address "${DASK_HTTP#http://}"
+  wait_until "Dask scheduler" 60 dask_answers 0
+  # Workers lose a restarted scheduler and shut down a little later: do not
+  # let the check below find them still alive and keep them.
+  if [[ $(cat "$STACK_DIR/run/dask-scheduler.pid") != "$scheduler_pid" ]] &&
+    is_running dask-workers; then
+    stop_service dask-workers
+  fi
+
+  ensure_running dask-workers "${PREFECT_ENV[@]}" MLFLOW_TRACKING_URI="$MLFLOW_URL" \
+    "$VENV/bin/dask" worker "$DASK_ADDRESS" --host 127.0.0.1 \
+    --nworkers 2 --nthreads 1 --dashboard-address 127.0.0.1:0 \
+    --local-directory "$STACK_DIR/dask"
+  wait_until "Dask workers" 60 dask_answers 2
+}
+
+# Succeeds when this stack's scheduler answers on $DASK_HTTP with at least
+# the given number of workers.
+dask_answers() {
+  curl -sf --max-time 5 "$DASK_HTTP/json/identity.json" | "$VENV/bin/python" -c '
+import json, sys
+identity = json.load(sys.stdin)
+sys.exit(identity["address"] != sys.argv[1] or identity["n_workers"] < int(sys.argv[2]))
+' "$DASK_ADDRESS" "$1"
 }
 
 write_env() {
@@ -190,11 +272,14 @@ export FLOWPUSH_BASE_IMAGE='$BASE_IMAGE'
 export FLOWPUSH_PYTHON='$VENV/bin/python'
 export FLOWPUSH_NODE_IMAGE='$NODE_IMAGE'
 export FLOWPUSH_ACTIONLINT='$STACK_DIR/bin/actionlint'
+export FLOWPUSH_MLFLOW_URI='$MLFLOW_URL'
+export FLOWPUSH_DASK_ADDRESS='$DASK_ADDRESS'
+export FLOWPUSH_DASK_HTTP='$DASK_HTTP'
 EOF
 }
 
 install_packages
-install_venv
+install_venvs
 start_docker
 build_base_image
 build_node_image
@@ -203,5 +288,7 @@ start_registry
 start_prefect
 create_work_pool
 start_worker
+start_mlflow
+start_dask
 write_env
 say "ready: source $STACK_DIR/env"
