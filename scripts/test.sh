@@ -7,5 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 
 npm run --silent typecheck
 npm run --silent lint
+"$(dirname "$FLOWPUSH_PYTHON")/ruff" check --quiet .
+"$(dirname "$FLOWPUSH_PYTHON")/ruff" format --check --quiet .
 npx vitest run
 "$FLOWPUSH_PYTHON" -m pytest runtime/tests -q

@@ -108,9 +108,7 @@ def test_a_bad_grid_raises_type_error_before_any_task_runs(grid: Any) -> None:
     assert calls == []
 
 
-def test_a_shared_input_named_like_a_grid_key_is_refused_before_any_task_runs() -> (
-    None
-):
+def test_a_shared_input_named_like_a_grid_key_is_refused_before_any_task_runs() -> None:
     # Only the second sub-grid clashes: the check must cover every sub-grid
     # before the first one is submitted.
     with pytest.raises(TypeError, match="data given both as grid keys"):
