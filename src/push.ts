@@ -1,6 +1,7 @@
 import { buildImages } from "./build/build.js";
 import { pushImages, type BuiltImage } from "./build/push.js";
 import { createDockerClient, type DockerClient } from "./clients/docker.js";
+import { createMlflowClient, type MlflowClient } from "./clients/mlflow.js";
 import type { GitClient } from "./clients/git.js";
 import { createPrefectClient, type PrefectClient } from "./clients/prefect.js";
 import {
@@ -32,6 +33,7 @@ import {
   type RegisteredDeployment,
 } from "./register/register.js";
 import { startRuns, type StartedRun } from "./run/run.js";
+import { collectResults, type GridResult } from "./run/results.js";
 import { waitForRuns } from "./run/wait.js";
 
 /**
@@ -58,6 +60,8 @@ export interface Clients {
   docker: DockerClient;
   registry: RegistryClient;
   prefect: PrefectClient;
+  /** Present when a tracking server is set. */
+  mlflow: MlflowClient | undefined;
 }
 
 export interface PushResult {
@@ -66,6 +70,8 @@ export interface PushResult {
   images: BuiltImage[];
   deployments: RegisteredDeployment[];
   runs: StartedRun[];
+  /** Per grid, how each point went; only when the push waited. */
+  results: GridResult[];
 }
 
 export async function push(request: PushRequest): Promise<PushResult> {
@@ -76,6 +82,7 @@ export async function push(request: PushRequest): Promise<PushResult> {
     images: [],
     deployments: [],
     runs: [],
+    results: [],
   };
 
   const commits = readPushDirectives(context, log);
@@ -98,7 +105,7 @@ export async function push(request: PushRequest): Promise<PushResult> {
   const settings = resolveSettings(config, request.env);
   const connect = request.connect ?? connectClients;
   const clients = connect(settings, request.dockerHost, log);
-  const prefectVersion = await preflight(plan, clients, log);
+  const prefectVersion = await preflight(plan, settings, clients, log);
 
   const local = await buildImages({
     plan,
@@ -109,7 +116,7 @@ export async function push(request: PushRequest): Promise<PushResult> {
     prefectVersion,
     log,
   });
-  checkRegistrations(plan, local);
+  checkRegistrations(plan, local, config.policy.maxPoints);
   const images = await pushImages(
     local,
     clients.docker,
@@ -122,11 +129,28 @@ export async function push(request: PushRequest): Promise<PushResult> {
     clients.prefect,
     log,
   );
-  let runs = await startRuns(plan, deployments, clients.prefect, log);
+  let runs = await startRuns({
+    plan,
+    deployments,
+    images,
+    prefect: clients.prefect,
+    mlflow: clients.mlflow && {
+      client: clients.mlflow,
+      experimentOf: (part: string) => experimentOf(settings, part),
+    },
+    log,
+  });
+  let results: GridResult[] = [];
   if (request.wait && runs.length > 0) {
     runs = await waitForRuns(runs, clients.prefect, log, request.wait);
+    results = await collectResults(runs, plan.runs, clients.prefect);
   }
-  return { plan, settings, images, deployments, runs };
+  return { plan, settings, images, deployments, runs, results };
+}
+
+/** Runs log to the configured experiment, else to one named after the part. */
+function experimentOf(settings: Settings, part: string): string {
+  return settings.mlflow?.experiment ?? part;
 }
 
 export function connectClients(
@@ -142,6 +166,8 @@ export function connectClients(
       log,
     ),
     prefect: createPrefectClient(settings.prefect, log),
+    mlflow:
+      settings.mlflow && createMlflowClient(settings.mlflow.connection, log),
   };
 }
 
@@ -190,12 +216,23 @@ async function loadConfig(request: PushRequest): Promise<Config> {
  */
 async function preflight(
   plan: Plan,
+  settings: Settings,
   clients: Clients,
   log: Logger,
 ): Promise<string> {
   await clients.docker.ping();
   await clients.registry.checkCredentials();
   await clients.prefect.checkHealth();
+  // Every run is told the tracking server, and runs of one point each log
+  // under a parent run flowpush makes: refuse a server that does not
+  // answer, or an experiment nobody can log to, now.
+  const mlflow = clients.mlflow;
+  if (mlflow) {
+    const experiments = new Set(
+      plan.runs.map((run) => experimentOf(settings, run.part.name)),
+    );
+    for (const name of experiments) await mlflow.checkExperiment(name);
+  }
   const version = await clients.prefect.serverVersion();
   log.debug(`Prefect server ${version} at ${clients.prefect.apiUrl}`);
 

@@ -35,3 +35,29 @@ export function withPushOptions<T>(argv: Argv<T>) {
         "where the push comes from; auto reads the CI's variables, unless --commit or --since name the commits",
     });
 }
+
+/** --wait and what goes with it, for the commands that start runs. */
+export function withWaitOptions<T>(argv: Argv<T>) {
+  return argv
+    .option("wait", {
+      type: "boolean",
+      default: false,
+      describe: "follow the runs until they end, then show each grid's results",
+    })
+    .option("wait-timeout", {
+      type: "number",
+      default: 3600,
+      describe: "seconds to wait for the runs",
+    })
+    .option("allow-failures", {
+      type: "boolean",
+      default: false,
+      describe: "exit 0 when some points of a grid failed (with --wait)",
+    });
+}
+
+export function waitFrom(args: { wait: boolean; "wait-timeout": number }) {
+  return args.wait
+    ? { timeoutSeconds: args["wait-timeout"], pollSeconds: 2 }
+    : undefined;
+}

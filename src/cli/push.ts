@@ -2,8 +2,13 @@ import type { Argv } from "yargs";
 
 import { push } from "../push.js";
 import { renderPlan, renderResult } from "../report/terminal.js";
-import { withPushOptions } from "./options.js";
-import { EXIT, loggerFor, pushRequestFrom, type Outcome } from "./shell.js";
+import { waitFrom, withPushOptions, withWaitOptions } from "./options.js";
+import {
+  loggerFor,
+  pushRequestFrom,
+  reportResults,
+  type Outcome,
+} from "./shell.js";
 
 /** `flowpush push` and `flowpush plan`: the road, taken or only planned. */
 export function addPushCommands(
@@ -15,43 +20,21 @@ export function addPushCommands(
       "push",
       "build, register and run what the push's commit messages ask for",
       (argv) =>
-        withPushOptions(argv)
-          .option("dry-run", {
-            type: "boolean",
-            default: false,
-            describe: "print the plan and stop",
-          })
-          .option("wait", {
-            type: "boolean",
-            default: false,
-            describe: "follow the runs until they end",
-          })
-          .option("wait-timeout", {
-            type: "number",
-            default: 3600,
-            describe: "seconds to wait for the runs",
-          }),
+        withWaitOptions(withPushOptions(argv)).option("dry-run", {
+          type: "boolean",
+          default: false,
+          describe: "print the plan and stop",
+        }),
       async (args) => {
         const log = loggerFor(args);
         const request = await pushRequestFrom(args, log);
-        const wait = args.wait
-          ? { timeoutSeconds: args["wait-timeout"], pollSeconds: 2 }
-          : undefined;
         const dryRun = args["dry-run"];
-        const result = await push({ ...request, dryRun, wait });
+        const result = await push({ ...request, dryRun, wait: waitFrom(args) });
 
         if (result.plan) {
           log.info(dryRun ? renderPlan(result.plan) : renderResult(result));
         }
-        const unfinished = wait
-          ? result.runs.filter((run) => run.state !== "COMPLETED")
-          : [];
-        for (const run of unfinished) {
-          log.error(
-            `run ${run.name} ended ${run.state ?? "in no known state"}`,
-          );
-        }
-        if (unfinished.length > 0) outcome.exitCode = EXIT.runNotCompleted;
+        reportResults(result.results, args["allow-failures"], log, outcome);
       },
     )
     .command(

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 
-import { openGitRepository } from "../clients/git.js";
+import { openGitRepository, type GitClient } from "../clients/git.js";
 import {
   detectPlatform,
   readPushContext,
@@ -10,6 +10,8 @@ import { secretsIn } from "../config/settings.js";
 import { FlowpushError } from "../errors.js";
 import { createStreamLogger, Secrets, type Logger } from "../log.js";
 import type { PushRequest } from "../push.js";
+import { renderResultsText } from "../report/results.js";
+import { describeFailures, type GridResult } from "../run/results.js";
 
 /**
  * What the command line shares between its commands: exit codes, the
@@ -43,6 +45,24 @@ export function loggerFor(args: { verbose: boolean }): Logger {
     out: writeTo(process.stdout),
     err: writeTo(process.stderr),
   });
+}
+
+/**
+ * The results tables of the grids waited for, and the exit code they
+ * mean: a point that did not complete fails the command unless allowed.
+ */
+export function reportResults(
+  results: GridResult[],
+  allowFailures: boolean,
+  log: Logger,
+  outcome: Outcome,
+): void {
+  if (results.length > 0) log.info(`\n${renderResultsText(results)}`);
+  const failure = describeFailures(results, allowFailures);
+  if (failure) {
+    log.error(`${failure}; --allow-failures accepts that`);
+    outcome.exitCode = EXIT.runNotCompleted;
+  }
 }
 
 export interface PushInputArgs {
@@ -99,4 +119,40 @@ async function readConfigFile(path: string): Promise<string> {
       { hint: "check the path given to --config", cause },
     );
   }
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/i;
+
+/** Any revision inside the repository; outside it only a full SHA. */
+export async function resolveCommit(
+  rev: string | undefined,
+  git: GitClient | undefined,
+  repo: string,
+): Promise<string> {
+  if (git && (await git.hasCommit(rev ?? "HEAD")))
+    return (await git.readCommit(rev ?? "HEAD")).sha;
+  // A commit this clone lacks can still be traced on the servers.
+  if (rev && FULL_SHA.test(rev)) return rev.toLowerCase();
+  if (git) {
+    throw new FlowpushError(
+      "GIT_FAILED",
+      `no commit ${rev ?? "HEAD"} in the repository at ${git.root}`,
+      { hint: "fetch the commit, or give its full 40-character SHA" },
+    );
+  }
+  throw new FlowpushError(
+    "GIT_FAILED",
+    rev
+      ? `"${rev}" is not a full commit SHA, and ${repo} is not inside a git repository that could resolve it`
+      : `name the commit: ${repo} is not inside a git repository`,
+    {
+      hint: "give the commit's full 40-character SHA, or run the command inside a clone",
+    },
+  );
+}
+
+export async function headOf(git: GitClient): Promise<string | undefined> {
+  return (await git.hasCommit("HEAD"))
+    ? (await git.readCommit("HEAD")).sha
+    : undefined;
 }

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 
 import type { Argv } from "yargs";
 
-import { openGitRepository, type GitClient } from "../clients/git.js";
+import { openGitRepository } from "../clients/git.js";
 import { mlflowSecretsIn } from "../clients/mlflow.js";
 import { loadConfigAt } from "../config/load.js";
 import { resolveMlflowSettings } from "../config/settings.js";
@@ -10,9 +10,8 @@ import { FlowpushError } from "../errors.js";
 import { renderCommitTrace, renderRunTrace } from "../trace/render.js";
 import { createTraceSources } from "../trace/sources.js";
 import { traceCommit, traceRun } from "../trace/trace.js";
-import { loggerFor, secrets } from "./shell.js";
+import { headOf, loggerFor, resolveCommit, secrets } from "./shell.js";
 
-const FULL_SHA = /^[0-9a-f]{40}$/i;
 const RUN_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `flowpush trace`: from a commit to everything made from it, or back
@@ -80,40 +79,6 @@ export function addTraceCommand(cli: Argv<{ verbose: boolean }>) {
       }
     },
   );
-}
-
-/** Any revision inside the repository; outside it only a full SHA. */
-async function resolveCommit(
-  rev: string | undefined,
-  git: GitClient | undefined,
-  repo: string,
-): Promise<string> {
-  if (git && (await git.hasCommit(rev ?? "HEAD")))
-    return (await git.readCommit(rev ?? "HEAD")).sha;
-  // A commit this clone lacks can still be traced on the servers.
-  if (rev && FULL_SHA.test(rev)) return rev.toLowerCase();
-  if (git) {
-    throw new FlowpushError(
-      "GIT_FAILED",
-      `no commit ${rev ?? "HEAD"} in the repository at ${git.root}`,
-      { hint: "fetch the commit, or give its full 40-character SHA" },
-    );
-  }
-  throw new FlowpushError(
-    "GIT_FAILED",
-    rev
-      ? `"${rev}" is not a full commit SHA, and ${repo} is not inside a git repository that could resolve it`
-      : `name the commit to trace: ${repo} is not inside a git repository`,
-    {
-      hint: "give the commit's full 40-character SHA, or run flowpush trace inside a clone",
-    },
-  );
-}
-
-async function headOf(git: GitClient): Promise<string | undefined> {
-  return (await git.hasCommit("HEAD"))
-    ? (await git.readCommit("HEAD")).sha
-    : undefined;
 }
 
 /** The id alone, from an id or a run's address in the Prefect UI. */

@@ -26,6 +26,9 @@ export interface MlflowClient {
   readonly trackingUri: string;
   /** The experiment's id; created when missing, also by a racing client. */
   getOrCreateExperiment(name: string): Promise<string>;
+  /** Refuses a deleted experiment; a missing one is fine, runs create it.
+   * Reads only, so a push can check before anything is built. */
+  checkExperiment(name: string): Promise<void>;
   /** Every active experiment, all pages. */
   searchExperiments(): Promise<MlflowExperiment[]>;
   createRun(run: NewMlflowRun): Promise<MlflowRun>;
@@ -150,6 +153,17 @@ export function createMlflowClient(
     return result?.experiment;
   }
 
+  function refuseDeleted(experiment: z.infer<typeof experimentSchema>) {
+    if (experiment.lifecycle_stage !== "deleted") return;
+    throw new FlowpushError(
+      "MLFLOW_REQUEST",
+      `the MLflow experiment "${experiment.name}" is deleted, so no run can be logged to it`,
+      {
+        hint: `restore it (mlflow experiments restore --experiment-id ${experiment.experiment_id}), or name another experiment in MLFLOW_EXPERIMENT_NAME or mlflow.experiment`,
+      },
+    );
+  }
+
   return {
     trackingUri,
     async getOrCreateExperiment(name) {
@@ -169,16 +183,12 @@ export function createMlflowClient(
           `MLflow at ${trackingUri} created the experiment "${name}" but cannot find it`,
         );
       }
-      if (experiment.lifecycle_stage === "deleted") {
-        throw new FlowpushError(
-          "MLFLOW_REQUEST",
-          `the MLflow experiment "${name}" is deleted, so no run can be logged to it`,
-          {
-            hint: `restore it (mlflow experiments restore --experiment-id ${experiment.experiment_id}), or name another experiment in MLFLOW_EXPERIMENT_NAME or mlflow.experiment`,
-          },
-        );
-      }
+      refuseDeleted(experiment);
       return experiment.experiment_id;
+    },
+    async checkExperiment(name) {
+      const experiment = await readExperiment(name);
+      if (experiment) refuseDeleted(experiment);
     },
     async searchExperiments() {
       const page = z.object({

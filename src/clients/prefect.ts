@@ -29,10 +29,30 @@ export interface PrefectClient {
   readFlowRun(id: string): Promise<FlowRun>;
   readDeployment(id: string): Promise<Deployment>;
   filterFlowRuns(filter: Record<string, unknown>): Promise<FlowRun[]>;
+  /** Every run that matches, page by page; `filter` holds no limit. */
+  filterAllFlowRuns(filter: Record<string, unknown>): Promise<FlowRun[]>;
+  /**
+   * Up to BULK_LIMIT runs in one request, in order. Resolves to undefined
+   * when the server predates the bulk endpoint (Prefect < 3.6.16).
+   */
+  createFlowRuns(
+    deploymentId: string,
+    bodies: FlowRunBody[],
+  ): Promise<BulkResult[] | undefined>;
+  /** The artifacts with this key that the given runs published. */
+  readArtifacts(key: string, flowRunIds: string[]): Promise<Artifact[]>;
   readLogs(flowRunId: string): Promise<LogLine[]>;
   /** Deployments that match, e.g. those tagged with a commit. */
   filterDeployments(filter: Record<string, unknown>): Promise<Deployment[]>;
   readFlow(id: string): Promise<{ id: string; name: string }>;
+}
+
+export const BULK_LIMIT = 100;
+const PAGE = 200;
+
+export interface BulkResult {
+  id: string | undefined;
+  error: string | undefined;
 }
 
 export interface DeploymentBody {
@@ -57,6 +77,7 @@ export interface FlowRunBody {
   tags: string[];
   idempotency_key: string;
   job_variables: Record<string, unknown>;
+  labels?: Record<string, string>;
 }
 
 const deploymentSchema = z.object({
@@ -81,8 +102,31 @@ const flowRunSchema = z.object({
   parameters: z.record(z.string(), z.unknown()).default({}),
   idempotency_key: z.string().nullish(),
   job_variables: z.record(z.string(), z.unknown()).nullish(),
+  state: z.object({ message: z.string().nullish() }).nullish(),
+  created: z.string().nullish(),
+  start_time: z.string().nullish(),
+  end_time: z.string().nullish(),
 });
 export type FlowRun = z.infer<typeof flowRunSchema>;
+
+const artifactSchema = z.object({
+  id: z.string(),
+  key: z.string().nullish(),
+  flow_run_id: z.string().nullish(),
+  created: z.string().nullish(),
+  data: z.unknown(),
+});
+export type Artifact = z.infer<typeof artifactSchema>;
+
+const bulkSchema = z.object({
+  results: z.array(
+    z.object({
+      flow_run_id: z.string().nullish(),
+      status: z.string(),
+      error: z.string().nullish(),
+    }),
+  ),
+});
 
 const logSchema = z.object({
   timestamp: z.string(),
@@ -196,6 +240,59 @@ export function createPrefectClient(
     },
     async filterFlowRuns(filter) {
       return json("POST", "/flow_runs/filter", z.array(flowRunSchema), filter);
+    },
+    async filterAllFlowRuns(filter) {
+      const runs: FlowRun[] = [];
+      // Sorted by id so that pages stay stable while runs change state.
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await json(
+          "POST",
+          "/flow_runs/filter",
+          z.array(flowRunSchema),
+          { ...filter, sort: "ID_DESC", limit: PAGE, offset },
+        );
+        runs.push(...page);
+        if (page.length < PAGE) return runs;
+      }
+    },
+    async createFlowRuns(deploymentId, bodies) {
+      if (bodies.length > BULK_LIMIT)
+        throw new Error(`at most ${BULK_LIMIT} runs go in one bulk request`);
+      const path = `/deployments/${deploymentId}/create_flow_run/bulk`;
+      const response = await call("POST", path, bodies);
+      // An older server routes the path to the single create, which then
+      // rejects the list (422), or does not know it at all (404, 405).
+      if ([404, 405, 422].includes(response.status)) return undefined;
+      await expectOk(response, "POST", path);
+      const { results } = bulkSchema.parse(await response.json());
+      return results.map((result) => ({
+        id: result.flow_run_id ?? undefined,
+        error:
+          result.status === "CREATED"
+            ? undefined
+            : (result.error ?? result.status),
+      }));
+    },
+    async readArtifacts(key, flowRunIds) {
+      const artifacts: Artifact[] = [];
+      for (let start = 0; start < flowRunIds.length; start += PAGE) {
+        const ids = flowRunIds.slice(start, start + PAGE);
+        const page = await json(
+          "POST",
+          "/artifacts/filter",
+          z.array(artifactSchema),
+          {
+            artifacts: {
+              key: { any_: [key] },
+              flow_run_id: { any_: ids },
+            },
+            sort: "CREATED_DESC",
+            limit: PAGE,
+          },
+        );
+        artifacts.push(...page);
+      }
+      return artifacts;
     },
     async filterDeployments(filter) {
       const path = "/deployments/filter";

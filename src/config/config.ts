@@ -11,7 +11,7 @@ import {
 import type { z } from "zod";
 
 import { FlowpushError } from "../errors.js";
-import { configSchema, type RawConfig } from "./schema.js";
+import { configSchema, type RawConfig, type RawFlow } from "./schema.js";
 
 export const CONFIG_FILE = "flowpush.yaml";
 export const DEFAULT_BASE_IMAGE = "python:3.11-slim";
@@ -33,10 +33,27 @@ export interface FlowConfig {
   mode: RunMode;
   /** Ranks the points in the results; absent, the first metric, minimized. */
   metric: { name: string; goal: "minimize" | "maximize" } | undefined;
-  dask: { address: string } | undefined;
+  dask: DaskConfig | undefined;
+  /** Job variables of Prefect's Kubernetes worker, under its own names. */
+  kubernetes: Record<string, string | number>;
 }
 
 export type RunMode = "map" | "runs";
+
+/** Where a grid trained in one flow run sends its points. */
+export type DaskConfig =
+  | { kind: "address"; address: string }
+  | {
+      kind: "kubernetes";
+      namespace: string | undefined;
+      workers: { min: number; max: number };
+      cpu: string;
+      memory: string;
+      lifetime:
+        | { duration: string; stagger: string | undefined; restart: boolean }
+        | undefined;
+      env: Record<string, string>;
+    };
 
 export interface PartConfig {
   name: string;
@@ -154,6 +171,60 @@ function offsetOf(
   return isNode(node) ? node.range?.[0] : undefined;
 }
 
+// flowpush.yaml's names for the Kubernetes worker's job variables.
+const KUBERNETES_VARIABLES = {
+  namespace: "namespace",
+  service_account: "service_account_name",
+  cpu_request: "cpu_request",
+  cpu_limit: "cpu_limit",
+  memory_request: "memory_request",
+  memory_limit: "memory_limit",
+  finished_job_ttl: "finished_job_ttl",
+  image_pull_policy: "image_pull_policy",
+} as const;
+
+function kubernetesVariables(
+  settings: NonNullable<RawFlow["kubernetes"]>,
+  jobVariables: Record<string, unknown>,
+  where: string,
+): Record<string, string | number> {
+  const variables: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    const variable =
+      KUBERNETES_VARIABLES[key as keyof typeof KUBERNETES_VARIABLES];
+    if (variable in jobVariables) {
+      throw new FlowpushError(
+        "CONFIG_INVALID",
+        `${where}: kubernetes.${key} and job_variables.${variable} set the same job variable`,
+        { hint: `keep one of them, preferably kubernetes.${key}` },
+      );
+    }
+    variables[variable] = value;
+  }
+  return variables;
+}
+
+function normaliseDask(dask: NonNullable<RawFlow["dask"]>): DaskConfig {
+  if (dask.address !== undefined)
+    return { kind: "address", address: dask.address };
+  const cluster = dask.kubernetes;
+  if (!cluster) throw new Error("the schema lets no dask block without either");
+  return {
+    kind: "kubernetes",
+    namespace: cluster.namespace,
+    workers: cluster.workers,
+    cpu: cluster.cpu,
+    memory: cluster.memory,
+    lifetime: cluster.lifetime && {
+      duration: cluster.lifetime.duration,
+      stagger: cluster.lifetime.stagger,
+      restart: cluster.lifetime.restart,
+    },
+    env: cluster.env ?? {},
+  };
+}
+
 function normalise(raw: RawConfig, source: string): Config {
   const parts = new Map<string, PartConfig>();
   for (const [name, part] of Object.entries(raw.parts)) {
@@ -185,7 +256,12 @@ function normalise(raw: RawConfig, source: string): Config {
         description: flow.description,
         mode: flow.mode ?? raw.defaults?.mode ?? "map",
         metric: flow.metric,
-        dask: flow.dask,
+        dask: flow.dask && normaliseDask(flow.dask),
+        kubernetes: kubernetesVariables(
+          { ...raw.defaults?.kubernetes, ...flow.kubernetes },
+          flow.job_variables ?? {},
+          `${source}: parts.${name}.flows.${key}`,
+        ),
       });
     }
     parts.set(name, {

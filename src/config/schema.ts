@@ -23,15 +23,74 @@ const metricSchema = z.strictObject({
   goal: z.enum(["minimize", "maximize"]).default("minimize"),
 });
 
-/** Where a map-mode run sends its points: an existing Dask scheduler. */
-const daskSchema = z.strictObject({
-  address: z
-    .string()
-    .regex(
-      /^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/,
-      "expected a Dask scheduler address such as tcp://scheduler:8786",
-    ),
+// Kubernetes quantities, as the API server parses them: "500m", "2", "4Gi".
+const quantity = z
+  .string()
+  .regex(
+    /^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$/,
+    'expected a Kubernetes quantity such as "500m", "2" or "4Gi"',
+  );
+
+// Durations as Dask reads them: "4h", "30m", "90s", "1.5 hours".
+const duration = z
+  .string()
+  .regex(
+    /^[0-9]+(\.[0-9]+)?\s*(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$/,
+    'expected a duration such as "4h", "30m" or "90s"',
+  );
+
+/** The Kubernetes worker's job variables, for flows on a kubernetes pool. */
+const kubernetesSchema = z.strictObject({
+  namespace: z.string().min(1).optional(),
+  service_account: z.string().min(1).optional(),
+  cpu_request: quantity.optional(),
+  cpu_limit: quantity.optional(),
+  memory_request: quantity.optional(),
+  memory_limit: quantity.optional(),
+  finished_job_ttl: z.int().nonnegative().optional(),
+  image_pull_policy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
 });
+
+/** A Dask cluster per flow run, from the dask-kubernetes operator. */
+const daskKubernetesSchema = z.strictObject({
+  namespace: z.string().min(1).optional(),
+  workers: z
+    .strictObject({
+      min: z.int().nonnegative().default(1),
+      max: z.int().positive().default(4),
+    })
+    .default({ min: 1, max: 4 })
+    .refine((workers) => workers.min <= workers.max, {
+      message: "expected min to be at most max",
+    }),
+  cpu: quantity.default("1"),
+  memory: quantity.default("4Gi"),
+  lifetime: z
+    .strictObject({
+      duration,
+      stagger: duration.optional(),
+      restart: z.boolean().default(true),
+    })
+    .optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
+
+/** Where a map-mode run sends its points: a scheduler, or a new cluster. */
+const daskSchema = z
+  .strictObject({
+    address: z
+      .string()
+      .regex(
+        /^(tcp|tls|ws|wss|inproc|ucx):\/\/\S+$/,
+        "expected a Dask scheduler address such as tcp://scheduler:8786",
+      )
+      .optional(),
+    kubernetes: daskKubernetesSchema.optional(),
+  })
+  .refine((dask) => (dask.address === undefined) !== !dask.kubernetes, {
+    message:
+      "give either address (a running scheduler) or kubernetes (a cluster per run)",
+  });
 
 const flowSchema = z.strictObject({
   entrypoint: z
@@ -53,6 +112,7 @@ const flowSchema = z.strictObject({
   mode: runMode.optional(),
   metric: metricSchema.optional(),
   dask: daskSchema.optional(),
+  kubernetes: kubernetesSchema.optional(),
 });
 
 const partSchema = z
@@ -113,6 +173,7 @@ export const configSchema = z.strictObject({
       work_pool: z.string().min(1).optional(),
       base_image: z.string().min(1).optional(),
       mode: runMode.optional(),
+      kubernetes: kubernetesSchema.optional(),
     })
     .optional(),
   mlflow: z

@@ -1,3 +1,8 @@
+import {
+  mlflowConnection,
+  mlflowSecretsIn,
+  type MlflowConnection,
+} from "../clients/mlflow-connection.js";
 import { FlowpushError } from "../errors.js";
 import type { Config } from "./config.js";
 
@@ -19,7 +24,15 @@ export interface Settings {
     password: string | undefined;
   };
   /** Absent when no tracking server is set: runs then log nothing. */
-  mlflow: { trackingUri: string; experiment: string | undefined } | undefined;
+  mlflow:
+    | {
+        /** As configured; may hold credentials, so never print it. */
+        trackingUri: string;
+        experiment: string | undefined;
+        /** The address without credentials, and the credentials apart. */
+        connection: MlflowConnection;
+      }
+    | undefined;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -38,7 +51,11 @@ export const ENV = {
 } as const;
 
 export function secretsIn(env: Environment): string[] {
-  const values = [env[ENV.prefectKey], env[ENV.registryPassword]];
+  const values = [
+    env[ENV.prefectKey],
+    env[ENV.registryPassword],
+    ...mlflowSecretsIn(env, env[ENV.mlflowUri]),
+  ];
   const authString = env[ENV.prefectAuthString];
   if (authString)
     values.push(authString, Buffer.from(authString).toString("base64"));
@@ -76,6 +93,7 @@ export function resolveMlflowSettings(
   return {
     trackingUri,
     experiment: env[ENV.mlflowExperiment] || file.experiment,
+    connection: mlflowConnection(trackingUri, env),
   };
 }
 

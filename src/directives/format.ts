@@ -17,8 +17,9 @@ export function formatDirective(directive: Directive): string {
     return `Flowpush-Build: ${parts.join(", ")}`;
   }
   const target = `${directive.part.name}/${directive.flow}`;
+  const mode = directive.mode ? ` --${directive.mode}` : "";
   const grid = directive.grid ? ` ${formatGrid(directive.grid.spec)}` : "";
-  return `Flowpush-Run: ${target}${grid}`;
+  return `Flowpush-Run: ${target}${mode}${grid}`;
 }
 
 export function formatGrid(spec: GridSpec): string {

@@ -31,8 +31,18 @@ export interface RunDirective {
   flowPosition: Position;
   /** Absent when the directive names no grid: the flow's default runs. */
   grid: { spec: GridSpec; size: bigint; text: string } | undefined;
+  /** `--map` or `--runs`; absent, the flow's configured mode applies. */
+  mode: RunMode | undefined;
   position: Position;
 }
+
+export type RunMode = "map" | "runs";
+
+/** Options a Flowpush-Run may give between the flow and the grid. */
+const RUN_OPTIONS: Record<string, RunMode> = {
+  "--map": "map",
+  "--runs": "runs",
+};
 
 export type Directive = BuildDirective | RunDirective;
 
@@ -185,7 +195,8 @@ function readRun(value: Located, at: At): RunDirective {
   const flowPosition = at(partName.length + 1);
   checkName(flow, flowPosition, "flow");
 
-  const gridText = value.text.slice(target.length);
+  const { mode, end } = readRunOptions(value.text, target.length, at);
+  const gridText = value.text.slice(end);
   return {
     kind: "run",
     part: { name: partName, position: at(0) },
@@ -194,9 +205,49 @@ function readRun(value: Located, at: At): RunDirective {
     grid:
       gridText.trim() === ""
         ? undefined
-        : readGrid(gridText, (offset) => at(target.length + offset)),
+        : readGrid(gridText, (offset) => at(end + offset)),
+    mode,
     position: at(0),
   };
+}
+
+/**
+ * The `--` words after the flow. A grid never starts with "--" (JSON starts
+ * with a bracket, a sweep with a key), so options and grid cannot be
+ * confused, and a misspelt option fails instead of becoming a grid key.
+ */
+function readRunOptions(
+  text: string,
+  start: number,
+  at: At,
+): { mode: RunMode | undefined; end: number } {
+  let mode: RunMode | undefined;
+  let end = start;
+  for (const match of text.slice(start).matchAll(/\S+/g)) {
+    const word = match[0];
+    if (!word.startsWith("--")) break;
+    const offset = start + match.index;
+    const chosen = Object.hasOwn(RUN_OPTIONS, word)
+      ? RUN_OPTIONS[word]
+      : undefined;
+    if (!chosen) {
+      throw directiveError(
+        at(offset),
+        `unknown option "${word}"`,
+        `known options: ${Object.keys(RUN_OPTIONS).join(", ")}`,
+      );
+    }
+    if (mode && mode !== chosen) {
+      throw directiveError(
+        at(offset),
+        "--map and --runs are given together",
+        "choose one: --map trains the grid in one flow run, --runs starts one run per point",
+      );
+    }
+    mode = chosen;
+    end = offset + word.length;
+  }
+  return { mode, end };
 }
 
 function readGrid(text: string, at: At): RunDirective["grid"] {

@@ -1,5 +1,10 @@
 import type { Commit } from "../commit/context.js";
-import type { Config, FlowConfig, PartConfig } from "../config/config.js";
+import type {
+  Config,
+  FlowConfig,
+  PartConfig,
+  RunMode,
+} from "../config/config.js";
 import {
   where,
   type CommitDirectives,
@@ -37,6 +42,8 @@ export interface PlannedRun {
   part: PartConfig;
   flow: FlowConfig;
   grid: RunDirective["grid"];
+  /** The directive's choice, else the flow's configured mode. */
+  mode: RunMode;
   position: Position;
   /** Earlier directives of the push for the same flow, now replaced. */
   replaces: Position[];
@@ -99,6 +106,7 @@ export function createPlan(input: PlanInput): Plan {
         part,
         flow,
         grid: directive.grid,
+        mode: directive.mode ?? flow.mode,
         position: directive.position,
         replaces,
       });

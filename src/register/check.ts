@@ -2,7 +2,9 @@ import type { LocalImage } from "../build/build.js";
 import type { FlowDescription } from "../build/introspect.js";
 import { where } from "../directives/parse.js";
 import { FlowpushError } from "../errors.js";
-import type { Plan } from "../plan/plan.js";
+import { Grid, GridShapeError } from "../grid/grid.js";
+import type { Plan, PlannedRun } from "../plan/plan.js";
+import { effectiveGrid } from "../run/grid.js";
 
 interface ParameterSchema {
   properties?: Record<string, { default?: unknown }>;
@@ -14,7 +16,11 @@ interface ParameterSchema {
  * anything is pushed: Prefect would refuse these only later, at run
  * creation, when images are already pushed and deployments registered.
  */
-export function checkRegistrations(plan: Plan, images: LocalImage[]): void {
+export function checkRegistrations(
+  plan: Plan,
+  images: LocalImage[],
+  maxPoints: number,
+): void {
   const owners = new Map<string, string>();
   for (const build of plan.builds) {
     for (const [index, { flow }] of build.flows.entries()) {
@@ -54,6 +60,8 @@ export function checkRegistrations(plan: Plan, images: LocalImage[]): void {
     }
     const hasDefault =
       "default" in parameter || run.flow.gridParameter in run.flow.parameters;
+    if (run.mode === "runs" && !run.grid && hasDefault)
+      checkDefaultGrid(run, described, maxPoints);
     if (!run.grid && !hasDefault) {
       throw new FlowpushError(
         "GRID_INVALID",
@@ -64,6 +72,42 @@ export function checkRegistrations(plan: Plan, images: LocalImage[]): void {
         },
       );
     }
+  }
+}
+
+/**
+ * In `runs` mode flowpush expands the default grid itself, one run per
+ * point, so the default must be a grid and must fit the size limit.
+ */
+function checkDefaultGrid(
+  run: PlannedRun,
+  described: FlowDescription,
+  maxPoints: number,
+) {
+  const owner = `${run.part.name}/${run.flow.key}`;
+  let size: bigint;
+  try {
+    size = new Grid(effectiveGrid(run, described)).size;
+  } catch (error) {
+    if (!(error instanceof GridShapeError)) throw error;
+    throw new FlowpushError(
+      "GRID_INVALID",
+      `${where(run.position)}: the default grid of ${owner} is not a grid: ${error.message}`,
+      {
+        position: run.position,
+        hint: "write a grid in the directive, or fix the flow's default",
+      },
+    );
+  }
+  if (size > BigInt(maxPoints)) {
+    throw new FlowpushError(
+      "GRID_TOO_LARGE",
+      `${where(run.position)}: the default grid of ${owner} has ${size} points, more than the ${maxPoints} a run may have`,
+      {
+        position: run.position,
+        hint: "write a smaller grid in the directive, or raise policy.max_points",
+      },
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { BuiltImage } from "../build/push.js";
 import type { PrefectClient } from "../clients/prefect.js";
 import type { Commit } from "../commit/context.js";
+import type { FlowConfig } from "../config/config.js";
 import type { Logger } from "../log.js";
 import type { Plan } from "../plan/plan.js";
 
@@ -16,6 +17,42 @@ export interface RegisteredDeployment {
    * deployment is shared by every commit, and another push may update it
    * between this push's registration and its run starting. */
   jobVariables: Record<string, unknown>;
+}
+
+/**
+ * What the runtime reads in every run of the deployment (the contract is
+ * in runtime/README.md): the commit and where the run came from, and where
+ * a grid trained in one run sends its points.
+ */
+function deploymentEnv(
+  commit: Commit,
+  part: string,
+  flow: FlowConfig,
+  image: BuiltImage,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    ...(flow.jobVariables.env as Record<string, string> | undefined),
+    FLOWPUSH_COMMIT: commit.sha,
+    FLOWPUSH_PART: part,
+    FLOWPUSH_FLOW: flow.key,
+    FLOWPUSH_IMAGE: image.reference,
+  };
+  const dask = flow.dask;
+  if (dask?.kind === "address") env.FLOWPUSH_DASK_ADDRESS = dask.address;
+  if (dask?.kind === "kubernetes") {
+    env.FLOWPUSH_DASK_KUBERNETES = JSON.stringify({
+      image: image.reference,
+      // The workers' pods go where the flow's own pod goes, unless told.
+      namespace: dask.namespace ?? flow.kubernetes.namespace,
+      min_workers: dask.workers.min,
+      max_workers: dask.workers.max,
+      worker_cpu: dask.cpu,
+      worker_memory: dask.memory,
+      lifetime: dask.lifetime,
+      env: dask.env,
+    });
+  }
+  return env;
 }
 
 export function commitTags(commit: Commit, part: string): string[] {
@@ -48,16 +85,11 @@ export async function registerDeployments(
         );
 
       const { id: flowId } = await prefect.upsertFlow(described.name);
-      const env = {
-        ...(flow.jobVariables.env as Record<string, string> | undefined),
-        FLOWPUSH_COMMIT: plan.commit.sha,
-        FLOWPUSH_PART: build.part.name,
-        FLOWPUSH_FLOW: flow.key,
-      };
       const jobVariables = {
         ...flow.jobVariables,
+        ...flow.kubernetes,
         image: image.reference,
-        env,
+        env: deploymentEnv(plan.commit, build.part.name, flow, image),
       };
       const deployment = await prefect.upsertDeployment({
         name: flow.deployment,

@@ -1,7 +1,8 @@
 import { shortSha } from "../commit/context.js";
 import type { PushResult } from "../push.js";
 import { pushOutputs } from "./outputs.js";
-import { renderPlan } from "./terminal.js";
+import { resultTable } from "./results.js";
+import { groupRuns, renderPlan } from "./terminal.js";
 
 /**
  * The push as Markdown, for a GitHub job summary or an Azure build summary:
@@ -33,13 +34,30 @@ export function renderMarkdown(result: PushResult, dryRun: boolean): string {
     sections.push(table(["flow", "deployment"], rows));
   }
   if (runs.length > 0) {
-    const rows = runs.map((r) => [
-      `${r.part}/${r.flow}`,
-      r.points === null ? "default" : String(r.points),
-      r.state ?? "started",
-      link(r.name, r.url),
-    ]);
+    const rows = groupRuns(result.runs).map((group) => {
+      const first = runs.find((r) => r.id === group.runs[0]?.id);
+      const one = group.runs.length === 1;
+      return [
+        `${group.part}/${group.flow}`,
+        group.points,
+        one && first ? (first.state ?? "started") : group.states,
+        one && first
+          ? link(first.name, first.url)
+          : `${group.runs.length} runs, tag \`grid:${group.gridHash}\``,
+      ];
+    });
     sections.push(table(["run", "points", "state", "flow run"], rows));
+  }
+  for (const grid of result.results) {
+    const results = resultTable(grid);
+    const failures = results.failures.map((line) => `- ${line}`);
+    sections.push(
+      [
+        `### ${results.title}`,
+        table(results.header, results.rows),
+        ...(failures.length > 0 ? [failures.join("\n")] : []),
+      ].join("\n\n"),
+    );
   }
   return `${sections.join("\n\n")}\n`;
 }

@@ -28,6 +28,21 @@ export interface PushOutputs {
     points: number | null;
     url: string | undefined;
   }>;
+  /** Per grid the push waited for: counts and the best point. */
+  results: Array<{
+    part: string;
+    flow: string;
+    grid: string;
+    points: number;
+    completed: number;
+    failed: number[];
+    metric: string | null;
+    best: {
+      index: number | null;
+      params: Record<string, unknown>;
+      metrics: Record<string, number>;
+    } | null;
+  }>;
 }
 
 export function pushOutputs(result: PushResult): PushOutputs {
@@ -55,5 +70,25 @@ export function pushOutputs(result: PushResult): PushOutputs {
       points: run.points === undefined ? null : Number(run.points),
       url: ui && runUrl(ui, run.id),
     })),
+    results: result.results.map((grid) => {
+      const best = grid.best === undefined ? undefined : grid.points[grid.best];
+      const failed = grid.points.filter((p) => p.state !== "COMPLETED");
+      return {
+        part: grid.part,
+        flow: grid.flow,
+        grid: grid.gridHash,
+        points: grid.points.length,
+        completed: grid.points.length - failed.length,
+        failed: failed.map((p) => p.index ?? -1),
+        metric: grid.metric?.name ?? null,
+        best: best
+          ? {
+              index: best.index ?? null,
+              params: best.params,
+              metrics: best.metrics,
+            }
+          : null,
+      };
+    }),
   };
 }

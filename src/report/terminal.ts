@@ -2,6 +2,7 @@ import { shortSha } from "../commit/context.js";
 import { PENDING, where } from "../directives/parse.js";
 import type { Plan } from "../plan/plan.js";
 import type { PushResult } from "../push.js";
+import type { StartedRun } from "../run/run.js";
 
 const REASONS = {
   named: "",
@@ -31,8 +32,10 @@ export function renderPlan(plan: Plan): string {
     const grid = run.grid
       ? `grid ${run.grid.text} (${run.grid.size} ${run.grid.size === 1n ? "point" : "points"})`
       : "the flow's default grid";
+    const mode =
+      run.mode === "runs" ? "one flow run per point" : "in one flow run";
     lines.push(
-      `  run ${run.part.name}/${run.flow.key} with ${grid}, from ${where(run.position)}`,
+      `  run ${run.part.name}/${run.flow.key} with ${grid}, ${mode}, from ${where(run.position)}`,
     );
     for (const earlier of run.replaces) {
       lines.push(`    (replaces the run asked for at ${where(earlier)})`);
@@ -53,14 +56,63 @@ export function renderResult(result: PushResult): string {
     );
   }
   const ui = result.settings?.prefect.uiUrl;
-  for (const run of result.runs) {
-    const state = run.state ? ` ${run.state}` : "";
-    const url = ui ? ` ${runUrl(ui, run.id)}` : ` ${run.id}`;
+  for (const group of groupRuns(result.runs)) {
+    const [run] = group.runs;
+    if (group.runs.length === 1 && run) {
+      const state = run.state ? ` ${run.state}` : "";
+      const url = ui ? ` ${runUrl(ui, run.id)}` : ` ${run.id}`;
+      lines.push(
+        `run         ${run.part}/${run.flow}: ${run.name}${state}${url}`,
+      );
+      continue;
+    }
     lines.push(
-      `run         ${run.part}/${run.flow}: ${run.name}${state}${url}`,
+      `runs        ${group.part}/${group.flow}: ${group.runs.length} runs, one per point (${group.states}), tag grid:${group.gridHash}`,
     );
   }
   return lines.join("\n");
+}
+
+export interface RunGroup {
+  part: string;
+  flow: string;
+  gridHash: string;
+  runs: StartedRun[];
+  /** The number of points, or "default" when the flow's own default ran. */
+  points: string;
+  /** "3 COMPLETED, 1 FAILED": the runs' states, counted. */
+  states: string;
+}
+
+/** The runs of each grid together: one for `map`, one per point for `runs`. */
+export function groupRuns(runs: StartedRun[]): RunGroup[] {
+  const groups = new Map<string, StartedRun[]>();
+  for (const run of runs) {
+    const key = `${run.part}/${run.flow}/${run.gridHash}`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  return [...groups.values()].map((members) => {
+    const first = members[0] as StartedRun;
+    const counts = new Map<string, number>();
+    for (const run of members) {
+      const state = run.state ?? "SCHEDULED";
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+    }
+    const points =
+      first.mode === "runs"
+        ? String(members.length)
+        : first.points === undefined
+          ? "default"
+          : String(first.points);
+    return {
+      part: first.part,
+      flow: first.flow,
+      gridHash: first.gridHash,
+      runs: members,
+      points,
+      states: [...counts].map(([state, n]) => `${n} ${state}`).join(", "),
+    };
+  });
 }
 
 export function runUrl(uiUrl: string, runId: string): string {

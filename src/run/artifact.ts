@@ -1,7 +1,45 @@
-import type { PointResult } from "./model.js";
+import type { PrefectClient } from "../clients/prefect.js";
 
-/** The key of the table artifact the Python runtime publishes per run. */
+/**
+ * The results table the Python runtime publishes on every grid run
+ * (runtime/src/flowpush_runtime/results.py): one row per point, with its
+ * index in the whole grid, how it ended, and `param:` and `metric:`
+ * columns. Push results, trace and rerun all read it here.
+ */
 export const RESULTS_KEY = "flowpush-results";
+
+/** One point of a grid as the runtime's results artifact reports it. */
+export interface PointResult {
+  index: number;
+  state: string;
+  error: string | undefined;
+  mlflowRunId: string | undefined;
+  params: Record<string, unknown>;
+  metrics: Record<string, number>;
+}
+
+/**
+ * The points each run reported, by run id; a run that published no table
+ * (it crashed first, or its flow does not use the runtime) is missing.
+ */
+export async function readReportedPoints(
+  prefect: Pick<PrefectClient, "readArtifacts">,
+  runIds: string[],
+): Promise<Map<string, PointResult[]>> {
+  const reported = new Map<string, PointResult[]>();
+  if (runIds.length === 0) return reported;
+  const artifacts = await prefect.readArtifacts(RESULTS_KEY, runIds);
+  // Newest first: a run that published twice is read from its last table.
+  const newest = [...artifacts].sort((a, b) =>
+    (b.created ?? "").localeCompare(a.created ?? ""),
+  );
+  for (const artifact of newest) {
+    const runId = artifact.flow_run_id;
+    if (runId && !reported.has(runId))
+      reported.set(runId, parseResults(artifact.data));
+  }
+  return reported;
+}
 
 type Row = Record<string, unknown>;
 

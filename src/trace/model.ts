@@ -1,4 +1,5 @@
 import type { MlflowRun } from "../clients/mlflow.js";
+import type { PointResult } from "../run/artifact.js";
 
 /**
  * What `flowpush trace` finds, in the shape `--json` prints. Each outside
@@ -52,14 +53,7 @@ export interface RunDeployment {
 }
 
 /** One point of a grid as the runtime's results artifact reports it. */
-export interface PointResult {
-  index: number;
-  state: string;
-  error: string | undefined;
-  mlflowRunId: string | undefined;
-  params: Record<string, unknown>;
-  metrics: Record<string, number>;
-}
+export type { PointResult };
 
 export interface RunTrace {
   id: string;

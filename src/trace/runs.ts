@@ -1,7 +1,7 @@
 import type { Deployment, FlowRun, PrefectClient } from "../clients/prefect.js";
 import { runUrl } from "../report/terminal.js";
-import type { DeploymentTrace, PointResult, RunTrace } from "./model.js";
-import { parseResults, RESULTS_KEY } from "./results.js";
+import type { DeploymentTrace, RunTrace } from "./model.js";
+import { readReportedPoints } from "../run/artifact.js";
 
 /** What a trace asks Prefect: reads only. */
 export type TracePrefect = Pick<
@@ -79,7 +79,10 @@ async function describeRuns(
     ? await prefect.filterDeployments({ deployments: { id: { any_: ids } } })
     : [];
   const names = await namesOf(deployments, prefect);
-  const results = await resultsOf(runs, prefect);
+  const results = await readReportedPoints(
+    prefect,
+    runs.map((run) => run.id),
+  );
 
   return runs.map((run) => {
     const deployment = deployments.find((d) => d.id === run.deployment_id);
@@ -123,28 +126,6 @@ async function namesOf(
   return new Map(
     deployments.map((d) => [d.id, `${flows.get(d.flow_id)}/${d.name}`]),
   );
-}
-
-async function resultsOf(
-  runs: FlowRun[],
-  prefect: TracePrefect,
-): Promise<Map<string, PointResult[]>> {
-  const results = new Map<string, PointResult[]>();
-  if (runs.length === 0) return results;
-  const artifacts = await prefect.readArtifacts(
-    RESULTS_KEY,
-    runs.map((run) => run.id),
-  );
-  // Newest first: a run that published twice is read from its last table.
-  const newest = [...artifacts].sort((a, b) =>
-    (b.created ?? "").localeCompare(a.created ?? ""),
-  );
-  for (const artifact of newest) {
-    const runId = artifact.flow_run_id;
-    if (runId && !results.has(runId))
-      results.set(runId, parseResults(artifact.data));
-  }
-  return results;
 }
 
 function byGroupThenPoint(a: RunTrace, b: RunTrace): number {

@@ -1,5 +1,5 @@
 import type { GitClient } from "../clients/git.js";
-import { createMlflowClient, mlflowConnection } from "../clients/mlflow.js";
+import { createMlflowClient } from "../clients/mlflow.js";
 import { createPrefectClient } from "../clients/prefect.js";
 import { createRegistryClient } from "../clients/registry.js";
 import type { Config } from "../config/config.js";
@@ -55,7 +55,7 @@ export function createTraceSources(inputs: SourceInputs): TraceSources {
           unavailable: `no registry is set (${ENV.registry} or registry.address)`,
         },
     mlflow: mlflow
-      ? createMlflowClient(mlflowConnection(mlflow.trackingUri, env), log)
+      ? createMlflowClient(mlflow.connection, log)
       : {
           unavailable: `not configured (set ${ENV.mlflowUri} or mlflow.tracking_uri)`,
         },

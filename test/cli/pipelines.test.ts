@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
 import { ENV } from "../../src/config/settings.js";
+import { pushOutputs } from "../../src/report/outputs.js";
 import { REPO_ROOT } from "../helpers/git.js";
 
 const read = (path: string) => readFile(join(REPO_ROOT, path), "utf8");
@@ -19,6 +20,19 @@ async function inputsRead(path: string, pattern: RegExp): Promise<string[]> {
     ...new Set([...source.matchAll(pattern)].map((m) => m[1] as string)),
   ].sort();
 }
+
+// What both entries set: every key of pushOutputs, even for a push that
+// did nothing.
+const OUTPUTS = Object.keys(
+  pushOutputs({
+    plan: undefined,
+    settings: undefined,
+    images: [],
+    deployments: [],
+    runs: [],
+    results: [],
+  }),
+).sort();
 
 interface ActionYaml {
   inputs: Record<string, unknown>;
@@ -35,11 +49,7 @@ describe("the GitHub Action", () => {
     );
 
     expect(Object.keys(action.inputs).sort()).toEqual(read);
-    expect(Object.keys(action.outputs).sort()).toEqual([
-      "deployments",
-      "images",
-      "runs",
-    ]);
+    expect(Object.keys(action.outputs).sort()).toEqual(OUTPUTS);
     expect(action.runs).toEqual({
       using: "node24",
       main: "dist/action/index.mjs",
@@ -83,11 +93,7 @@ describe("the Azure DevOps task", () => {
       true,
     );
     expect([...names].sort()).toEqual(read);
-    expect(task.outputVariables.map((v) => v.name).sort()).toEqual([
-      "deployments",
-      "images",
-      "runs",
-    ]);
+    expect(task.outputVariables.map((v) => v.name).sort()).toEqual(OUTPUTS);
     expect(task.execution).toEqual({
       Node20_1: { target: "index.js", argumentFormat: "" },
     });

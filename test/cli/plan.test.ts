@@ -71,7 +71,7 @@ describe("flowpush plan for a push of several commits", () => {
       "    register prices/train -> deployment prices-train on pool pool",
       "  build spreads (changed by the push)",
       "    register spreads/train -> deployment spreads-train on pool pool",
-      `  run prices/train with grid b=1,2 (2 points), from commit ${sha.second?.slice(0, 7)}, line 4, column 15`,
+      `  run prices/train with grid b=1,2 (2 points), in one flow run, from commit ${sha.second?.slice(0, 7)}, line 4, column 15`,
       `    (replaces the run asked for at commit ${sha.first?.slice(0, 7)}, line 3, column 15)`,
     ].join("\n");
 

@@ -179,9 +179,9 @@ const plans = {
       register("prices"),
       "  build spreads (changed by the push)",
       register("spreads"),
-      `  run prices/train with grid b=1,2 (2 points), from commit ${short("second")}, line 3, column 15`,
+      `  run prices/train with grid b=1,2 (2 points), in one flow run, from commit ${short("second")}, line 3, column 15`,
       `    (replaces the run asked for at commit ${short("first")}, line 3, column 15)`,
-      `  run spreads/train with the flow's default grid, from commit ${short("head")}, line 4, column 15`,
+      `  run spreads/train with the flow's default grid, in one flow run, from commit ${short("head")}, line 4, column 15`,
     ].join("\n"),
   /** main's head alone: it changed no part, but its run needs one. */
   mainHeadOnly: () =>
@@ -189,14 +189,14 @@ const plans = {
       `plan for commit ${short("head")}:`,
       "  build spreads (needed by a run)",
       register("spreads"),
-      `  run spreads/train with the flow's default grid, from commit ${short("head")}, line 4, column 15`,
+      `  run spreads/train with the flow's default grid, in one flow run, from commit ${short("head")}, line 4, column 15`,
     ].join("\n"),
   newBranch: () =>
     [
       `plan for commit ${short("feat2")}:`,
       "  build spreads",
       register("spreads"),
-      `  run spreads/train with grid window=5,10,20 (3 points), from commit ${short("feat1")}, line 3, column 15`,
+      `  run spreads/train with grid window=5,10,20 (3 points), in one flow run, from commit ${short("feat1")}, line 3, column 15`,
     ].join("\n"),
   /** new1's parent to new2: spreads changed; prices only differs from `old`. */
   forced: () =>
@@ -210,7 +210,7 @@ const plans = {
       `plan for commit ${short("longTip")}:`,
       "  build spreads (needed by a run)",
       register("spreads"),
-      `  run spreads/train with grid window=30 (1 point), from commit ${short("long")}, line 3, column 15`,
+      `  run spreads/train with grid window=30 (1 point), in one flow run, from commit ${short("long")}, line 3, column 15`,
     ].join("\n"),
   /** The pull request's two commits, planned for its head. */
   pullRequest: () =>
@@ -220,8 +220,8 @@ const plans = {
       register("spreads"),
       "  build prices (needed by a run)",
       register("prices"),
-      `  run spreads/train with grid window=5,10 (2 points), from commit ${short("pr1")}, line 3, column 15`,
-      `  run prices/train with grid b=1,2,3 (3 points), from commit ${short("prHead")}, line 3, column 15`,
+      `  run spreads/train with grid window=5,10 (2 points), in one flow run, from commit ${short("pr1")}, line 3, column 15`,
+      `  run prices/train with grid b=1,2,3 (3 points), in one flow run, from commit ${short("prHead")}, line 3, column 15`,
     ].join("\n"),
   /** The pull request's head commit alone. */
   pullRequestHead: () =>
@@ -229,7 +229,7 @@ const plans = {
       `plan for commit ${short("prHead")}:`,
       "  build prices (needed by a run)",
       register("prices"),
-      `  run prices/train with grid b=1,2,3 (3 points), from commit ${short("prHead")}, line 3, column 15`,
+      `  run prices/train with grid b=1,2,3 (3 points), in one flow run, from commit ${short("prHead")}, line 3, column 15`,
     ].join("\n"),
   /** first..head: second and head. */
   jenkins: () =>
@@ -239,15 +239,20 @@ const plans = {
       register("prices"),
       "  build spreads (needed by a run)",
       register("spreads"),
-      `  run prices/train with grid b=1,2 (2 points), from commit ${short("second")}, line 3, column 15`,
-      `  run spreads/train with the flow's default grid, from commit ${short("head")}, line 4, column 15`,
+      `  run prices/train with grid b=1,2 (2 points), in one flow run, from commit ${short("second")}, line 3, column 15`,
+      `  run spreads/train with the flow's default grid, in one flow run, from commit ${short("head")}, line 4, column 15`,
     ].join("\n"),
 };
 
 const dryRunSummary = (head: Name, plan: string) =>
   `## flowpush: commit \`${short(head)}\`\n\nDry run; this is the plan:\n\n\`\`\`text\n${plan}\n\`\`\`\n`;
 
-const NOTHING = { images: "[]", deployments: "[]", runs: "[]" };
+const NOTHING = {
+  images: "[]",
+  deployments: "[]",
+  runs: "[]",
+  results: "[]",
+};
 
 /** What every secret test passes, and must never see again. */
 const SECRETS = {
@@ -335,9 +340,12 @@ describe("the GitHub Action", () => {
     expect(run.commands.filter((c) => c.command === "error")).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(plan);
-    expect(run.outputsFile).toMatch(
-      /^images<<(ghadelimiter_[0-9a-f-]{36})\n\[\]\n\1\ndeployments<<(ghadelimiter_[0-9a-f-]{36})\n\[\]\n\2\nruns<<(ghadelimiter_[0-9a-f-]{36})\n\[\]\n\3\n$/,
+    // Each output as the toolkit writes it: name<<delimiter, value, delimiter.
+    const heredocs = Object.keys(NOTHING).map(
+      (name, at) =>
+        `${name}<<(ghadelimiter_[0-9a-f-]{36})\\n\\[\\]\\n\\${at + 1}\\n`,
     );
+    expect(run.outputsFile).toMatch(new RegExp(`^${heredocs.join("")}$`));
     expect(run.outputs).toEqual(NOTHING);
     expect(run.summary).toBe(dryRunSummary(head, plan));
   };

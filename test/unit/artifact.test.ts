@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseResults } from "../../src/trace/results.js";
+import { parseResults } from "../../src/run/artifact.js";
 
 const POINT_0 = {
   index: 0,

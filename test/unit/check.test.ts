@@ -62,6 +62,7 @@ function check(trailers: string, images: LocalImage[]) {
         changedPaths: undefined,
       }),
       images,
+      4,
     );
 }
 
@@ -79,6 +80,27 @@ describe("checkRegistrations", () => {
     ).not.toThrow();
   });
 
+  it("expands the default grid of a per-point run and holds it to the limit", () => {
+    const wide = { grid: { default: { b: [1, 2, 3, 4, 5] } }, horizon: {} };
+    const broken = { grid: { default: { b: 1 } }, horizon: {} };
+
+    expect(
+      check("Flowpush-Run: spreads/train --runs", [image("spreads", GOOD)]),
+    ).not.toThrow();
+    expect(
+      captureFlowpushError(
+        check("Flowpush-Run: spreads/train --runs", [image("spreads", wide)]),
+      ).message,
+    ).toMatch(
+      /the default grid of spreads\/train has 5 points, more than the 4/,
+    );
+    expect(
+      captureFlowpushError(
+        check("Flowpush-Run: spreads/train --runs", [image("spreads", broken)]),
+      ).code,
+    ).toBe("GRID_INVALID");
+  });
+
   it("refuses two parts that would register the same deployment", () => {
     const config = parseConfig(
       "defaults: { work_pool: p }\nparts:\n  a: { path: a, image: a, flows: { t: { entrypoint: t.py:f, deployment: d } } }\n  b: { path: b, image: b, flows: { t: { entrypoint: t.py:f, deployment: d } } }\n",
@@ -93,7 +115,7 @@ describe("checkRegistrations", () => {
       changedPaths: undefined,
     });
     const error = captureFlowpushError(() =>
-      checkRegistrations(plan, [image("a", {}), image("b", {})]),
+      checkRegistrations(plan, [image("a", {}), image("b", {})], 4),
     );
 
     expect(error.message).toBe(

@@ -137,6 +137,21 @@ describe("parseDirectives", () => {
     ]);
   });
 
+  it("reads a run mode between the flow and the grid", () => {
+    const [run] = directivesOf("S\n\nFlowpush-Run: prices/train --runs b=1,2");
+
+    expect(run).toMatchObject({
+      mode: "runs",
+      grid: { spec: { b: [1, 2] }, size: 2n, text: "b=1,2" },
+    });
+  });
+
+  it("leaves the mode to the configuration when the run names none", () => {
+    expect(directivesOf("S\n\nFlowpush-Run: prices/train b=1")).toMatchObject([
+      { mode: undefined },
+    ]);
+  });
+
   it("reads the inline form in the subject, before the trailers", () => {
     const directives = directivesOf(
       "Tune [flowpush run prices/train (a,b)=(1,2),(3,4) c=[1,2]] now\n\nFlowpush-Build: spreads",
@@ -167,6 +182,18 @@ describe("parseDirectives", () => {
       "Go [flowpush deploy x]",
       "DIRECTIVE_INVALID",
       /line 1, column 4: unknown directive \[flowpush deploy\]/,
+    ],
+    [
+      "an unknown run option",
+      "S\n\nFlowpush-Run: prices/train --run b=1",
+      "DIRECTIVE_INVALID",
+      /line 3, column 28: unknown option "--run"/,
+    ],
+    [
+      "two run modes at once",
+      "S\n\nFlowpush-Run: prices/train --map --runs",
+      "DIRECTIVE_INVALID",
+      /line 3, column 34: --map and --runs are given together/,
     ],
     [
       "an unclosed inline form",

@@ -463,9 +463,23 @@ const target = fc.oneof(
   { weight: 1, arbitrary: junk },
 );
 
+/** Options between the flow and the grid, known and unknown. */
+const options = fc.oneof(
+  { weight: 4, arbitrary: fc.constant("") },
+  {
+    weight: 2,
+    arbitrary: fc
+      .array(fc.constantFrom("--runs", "--map", "--", "--x", "-runs"), {
+        minLength: 1,
+        maxLength: 2,
+      })
+      .map((words) => ` ${words.join(" ")}`),
+  },
+);
+
 const runValue = fc
-  .tuple(target, gridPart)
-  .map(([where, grid]) => where + grid);
+  .tuple(target, options, gridPart)
+  .map(([where, option, grid]) => where + option + grid);
 
 const buildValue = fc.oneof(
   {
@@ -658,8 +672,13 @@ const directive: fc.Arbitrary<Directive> = fc.oneof(
     .array(selector, { minLength: 1, maxLength: 3 })
     .map((parts): Directive => ({ kind: "build", parts, position: NOWHERE })),
   fc
-    .tuple(name, name, fc.option(gridSpec, { nil: undefined }))
-    .map(([part, flow, spec]): Directive => ({
+    .tuple(
+      name,
+      name,
+      fc.option(gridSpec, { nil: undefined }),
+      fc.constantFrom(undefined, "map" as const, "runs" as const),
+    )
+    .map(([part, flow, spec, mode]): Directive => ({
       kind: "run",
       part: { name: part, position: NOWHERE },
       flow,
@@ -668,6 +687,7 @@ const directive: fc.Arbitrary<Directive> = fc.oneof(
         spec === undefined
           ? undefined
           : { spec, size: new Grid(spec).size, text: "" },
+      mode,
       position: NOWHERE,
     })),
 );
@@ -688,6 +708,7 @@ function strip(directive: Directive): unknown {
     kind: "run",
     part: { name: directive.part.name },
     flow: directive.flow,
+    mode: directive.mode,
     grid:
       directive.grid === undefined
         ? undefined

@@ -11,6 +11,7 @@ import { describeError, isFlowpushError } from "../../errors.js";
 import { Secrets, type Logger } from "../../log.js";
 import { push } from "../../push.js";
 import { renderMarkdown } from "../../report/markdown.js";
+import { describeFailures } from "../../run/results.js";
 import { pushOutputs } from "../../report/outputs.js";
 import { renderPlan, renderResult } from "../../report/terminal.js";
 import { readPushContext } from "../detect.js";
@@ -122,14 +123,12 @@ async function run(): Promise<void> {
     console.log(mask(dryRun ? renderPlan(result.plan) : renderResult(result)));
   await uploadSummary(renderMarkdown(result, dryRun));
 
-  const unfinished = wait
-    ? result.runs.filter((r) => r.state !== "COMPLETED")
-    : [];
-  if (unfinished.length > 0) {
-    const message = unfinished
-      .map((r) => `run ${r.name} ended ${r.state ?? "in no known state"}`)
-      .join("; ");
-    tl.setResult(tl.TaskResult.Failed, mask(message));
+  const failure = describeFailures(
+    result.results,
+    tl.getBoolInput("allowFailures", false),
+  );
+  if (failure) {
+    tl.setResult(tl.TaskResult.Failed, mask(failure));
     return;
   }
   tl.setResult(tl.TaskResult.Succeeded, result.plan ? "done" : "nothing to do");

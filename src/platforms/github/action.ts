@@ -9,6 +9,7 @@ import { describeError, isFlowpushError } from "../../errors.js";
 import { Secrets, type Logger } from "../../log.js";
 import { push } from "../../push.js";
 import { renderMarkdown } from "../../report/markdown.js";
+import { describeFailures } from "../../run/results.js";
 import { pushOutputs } from "../../report/outputs.js";
 import { renderPlan, renderResult } from "../../report/terminal.js";
 import { readPushContext } from "../detect.js";
@@ -87,24 +88,17 @@ async function run(): Promise<void> {
     log: logger,
   });
 
-  const outputs = pushOutputs(result);
-  core.setOutput("images", mask(JSON.stringify(outputs.images)));
-  core.setOutput("deployments", mask(JSON.stringify(outputs.deployments)));
-  core.setOutput("runs", mask(JSON.stringify(outputs.runs)));
+  for (const [name, value] of Object.entries(pushOutputs(result)))
+    core.setOutput(name, mask(JSON.stringify(value)));
   if (result.plan)
     core.info(mask(dryRun ? renderPlan(result.plan) : renderResult(result)));
   await writeSummary(renderMarkdown(result, dryRun));
 
-  const unfinished = wait
-    ? result.runs.filter((r) => r.state !== "COMPLETED")
-    : [];
-  if (unfinished.length > 0) {
-    core.setFailed(
-      unfinished
-        .map((r) => `run ${r.name} ended ${r.state ?? "in no known state"}`)
-        .join("; "),
-    );
-  }
+  const failure = describeFailures(
+    result.results,
+    core.getBooleanInput("allow-failures"),
+  );
+  if (failure) core.setFailed(mask(failure));
 }
 
 async function writeSummary(markdown: string): Promise<void> {
