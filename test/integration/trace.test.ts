@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createMlflowClient } from "../../src/clients/mlflow.js";
-import { silentLogger } from "../../src/log.js";
 import { runFlowpush } from "../helpers/cli.js";
 import { createTempRepo, type TempRepo } from "../helpers/git.js";
 import { MLFLOW_URL, nowhere } from "../helpers/mlflow.js";
@@ -16,53 +13,7 @@ import {
 } from "../helpers/stack.js";
 
 const env = { ...stackEnv(), MLFLOW_TRACKING_URI: MLFLOW_URL };
-const SUBJECT = "Train prices on two points";
-
-/**
- * Seeds what the runtime logs for a grid: a parent run and one run per
- * point, tagged as docs/configuration.md describes.
- * TODO: the runtime's own MLflow logging is being built; once it lands,
- * assert on the runs it logs and drop this seeding.
- */
-async function seedMlflow(sha: string, run: FlowRunView) {
-  const mlflow = createMlflowClient(
-    { trackingUri: MLFLOW_URL, auth: undefined },
-    silentLogger,
-  );
-  const experimentId = await mlflow.getOrCreateExperiment(
-    `trace-test-${randomUUID()}`,
-  );
-  const grid = run.tags.find((tag) => tag.startsWith("grid:"))?.slice(5);
-  const tags = {
-    "mlflow.source.git.commit": sha,
-    "flowpush.part": "prices",
-    "flowpush.flow": "train",
-    "flowpush.grid_hash": grid ?? "none",
-  };
-  const parent = await mlflow.createRun({
-    experimentId,
-    runName: "grid",
-    tags: { ...tags, "flowpush.role": "grid" },
-  });
-  for (const index of [0, 1]) {
-    const point = await mlflow.createRun({
-      experimentId,
-      runName: `point-${index}`,
-      tags: {
-        ...tags,
-        "flowpush.point_index": String(index),
-        "prefect.flow_run_id": run.id,
-        "mlflow.parentRunId": parent.id,
-      },
-    });
-    await mlflow.logBatch(point.id, {
-      params: { b: String(index + 1) },
-      metrics: { loss: 0.5 / (index + 1) },
-    });
-    await mlflow.setTerminated(point.id, "FINISHED");
-  }
-  await mlflow.setTerminated(parent.id, "FINISHED");
-}
+const SUBJECT = "Forecast demand on two windows";
 
 describe("flowpush trace on the real stack", () => {
   let repo: TempRepo;
@@ -72,18 +23,19 @@ describe("flowpush trace on the real stack", () => {
 
   beforeAll(async () => {
     repo = await createTempRepo({ fromExample: true });
+    // The forecaster logs each point to MLflow through the runtime, with
+    // the MAE its training function returns.
     sha = await repo.commit(
-      `${SUBJECT}\n\nFlowpush-Run: prices/train {"b": [1, 2]}`,
+      `${SUBJECT}\n\nFlowpush-Run: demand/forecast window=24,168 alpha=1.0`,
     );
     const push = await runFlowpush(["push", "--wait"], {
       cwd: repo.dir,
-      env: stackEnv(),
+      env,
     });
     if (push.exitCode !== 0) throw new Error(`push failed: ${push.stderr}`);
     [run] = (await runsOfCommit(sha)) as [FlowRunView];
     const [deployment] = await deploymentsOfCommit(sha);
     image = deployment?.job_variables.image as string;
-    await seedMlflow(sha, run);
   });
 
   afterAll(() => repo.remove());
@@ -99,10 +51,10 @@ describe("flowpush trace on the real stack", () => {
     const digest = image.split("@")[1] as string;
     expect(result.stdout).toContain(`commit ${sha}\n    ${SUBJECT}`);
     expect(result.stdout).toMatch(
-      new RegExp(`prices  \\S+/flowpush/prices:${sha}  ${digest}`),
+      new RegExp(`demand  \\S+/flowpush/demand:${sha}  ${digest}`),
     );
     expect(result.stdout).toContain(
-      `deployment train-grid/prices-train at version ${sha.slice(0, 7)}\n`,
+      `deployment fit-grid/demand-forecast at version ${sha.slice(0, 7)}\n`,
     );
     expect(result.stdout).toMatch(
       new RegExp(
@@ -116,11 +68,12 @@ describe("flowpush trace on the real stack", () => {
 
     expect(result.stdout).toContain(`mlflow ${MLFLOW_URL}`);
     expect(result.stdout).toMatch(/ {4}parent {2}FINISHED {2}http/);
+    // Params as the runtime logs them, and the MAE each window reached.
     expect(result.stdout).toMatch(
-      / {4}point 0 {2}FINISHED {2}b=1 {2}loss=0\.5 /,
+      / {4}point 0 {2}FINISHED {2}alpha=1\.0 window=24 {2}mae=62\.79/,
     );
     expect(result.stdout).toMatch(
-      / {4}point 1 {2}FINISHED {2}b=2 {2}loss=0\.25 /,
+      / {4}point 1 {2}FINISHED {2}alpha=1\.0 window=168 {2}mae=21\.99/,
     );
   });
 
@@ -155,9 +108,11 @@ describe("flowpush trace on the real stack", () => {
     expect(result.stdout).toContain(`commit ${sha}\n    ${SUBJECT}`);
     expect(result.stdout).toContain(`  image ${image}`);
     expect(result.stdout).toContain(
-      `deployment train-grid/prices-train at version ${sha.slice(0, 7)}`,
+      `deployment fit-grid/demand-forecast at version ${sha.slice(0, 7)}`,
     );
-    expect(result.stdout).toMatch(/ {4}point 1 {2}FINISHED {2}b=2/);
+    expect(result.stdout).toMatch(
+      / {4}point 1 {2}FINISHED {2}alpha=1\.0 window=168/,
+    );
   });
 
   it("says why it cannot read the message away from the repository", async () => {
