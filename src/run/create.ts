@@ -1,5 +1,7 @@
+import { sleep } from "../clients/http.js";
 import {
   BULK_LIMIT,
+  type BulkResult,
   type FlowRun,
   type FlowRunBody,
   type PrefectClient,
@@ -58,31 +60,63 @@ async function createMissing(
 ): Promise<Map<string, FlowRun>> {
   const created = new Map<string, FlowRun>();
   for (let start = 0; start < bodies.length; start += BULK_LIMIT) {
-    const chunk = bodies.slice(start, start + BULK_LIMIT);
-    const results = await prefect.createFlowRuns(deploymentId, chunk);
-    if (!results) {
-      log.debug("the server has no bulk run endpoint; creating one by one");
-      return createOneByOne(prefect, deploymentId, bodies, created);
-    }
-    const failed = results.findIndex((result) => !result.id);
-    if (failed >= 0) {
-      throw new FlowpushError(
-        "PREFECT_REQUEST",
-        `Prefect refused run ${chunk[failed]?.name}: ${results[failed]?.error}`,
-        {
-          hint: `${start + failed} runs of this grid were started before it; fix the cause and push again, the started ones are not repeated`,
-        },
+    let chunk = bodies.slice(start, start + BULK_LIMIT);
+    for (let attempt = 1; ; attempt++) {
+      const results = await prefect.createFlowRuns(deploymentId, chunk);
+      if (!results) {
+        log.debug("the server has no bulk run endpoint; creating one by one");
+        return createOneByOne(prefect, deploymentId, bodies, created);
+      }
+      await readBack(prefect, results, created);
+      const refused = chunk
+        .map((body, at) => ({ body, error: results[at]?.error }))
+        .filter((item) => item.error !== undefined);
+      if (refused.length === 0) break;
+
+      // A Prefect server on SQLite refuses some runs of a bulk request
+      // with "database is locked" while its workers write states, inside
+      // an answer that succeeded. The keys make sending them again safe.
+      const [first] = refused;
+      if (attempt === REFUSED_ATTEMPTS || !first) {
+        throw new FlowpushError(
+          "PREFECT_REQUEST",
+          `Prefect refused run ${first?.body.name}: ${first?.error}`,
+          {
+            hint: `${created.size} runs of this grid were started before it; fix the cause and push again, the started ones are not repeated`,
+          },
+        );
+      }
+      log.warn(
+        `Prefect refused ${refused.length} of ${chunk.length} runs (${firstLine(first.error)}); sending them again (attempt ${attempt + 1} of ${REFUSED_ATTEMPTS})`,
       );
-    }
-    // The bulk answer holds ids only; one filter reads the runs back.
-    const runs = await prefect.filterAllFlowRuns({
-      flow_runs: { id: { any_: results.map((result) => result.id) } },
-    });
-    for (const run of runs) {
-      if (run.idempotency_key) created.set(run.idempotency_key, run);
+      await sleep(1000 * 2 ** (attempt - 1));
+      chunk = refused.map((item) => item.body);
     }
   }
   return created;
+}
+
+// Patience for refused runs: 1 + 2 + 4 + 8 seconds between five attempts.
+const REFUSED_ATTEMPTS = 5;
+
+/** The bulk answer holds ids only; one filter reads the runs back. */
+async function readBack(
+  prefect: PrefectClient,
+  results: BulkResult[],
+  created: Map<string, FlowRun>,
+): Promise<void> {
+  const ids = results.flatMap((result) => (result.id ? [result.id] : []));
+  if (ids.length === 0) return;
+  const runs = await prefect.filterAllFlowRuns({
+    flow_runs: { id: { any_: ids } },
+  });
+  for (const run of runs) {
+    if (run.idempotency_key) created.set(run.idempotency_key, run);
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? "").split("\n")[0]?.slice(0, 120) ?? "";
 }
 
 async function createOneByOne(

@@ -39,16 +39,27 @@ export async function prefect<T>(path: string, body?: unknown): Promise<T> {
 
 export interface FlowRunView {
   id: string;
+  name: string;
   state_type: string;
   tags: string[];
+  parameters: Record<string, unknown>;
   deployment_version: string | null;
   job_variables: { image?: string; env?: Record<string, string> } | null;
 }
 
-export function runsOfCommit(sha: string): Promise<FlowRunView[]> {
-  return prefect("/flow_runs/filter", {
-    flow_runs: { tags: { all_: [`commit:${sha}`] } },
-  });
+/** Every run tagged with the commit, all pages of them. */
+export async function runsOfCommit(sha: string): Promise<FlowRunView[]> {
+  const runs: FlowRunView[] = [];
+  for (let offset = 0; ; offset += 200) {
+    const page = await prefect<FlowRunView[]>("/flow_runs/filter", {
+      flow_runs: { tags: { all_: [`commit:${sha}`] } },
+      sort: "ID_DESC",
+      limit: 200,
+      offset,
+    });
+    runs.push(...page);
+    if (page.length < 200) return runs;
+  }
 }
 
 export interface DeploymentView {
@@ -121,4 +132,24 @@ export async function localImageExists(reference: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The rows of the results table the runtime published on a run. */
+export async function resultRows(
+  flowRunId: string,
+): Promise<Record<string, unknown>[]> {
+  const artifacts = await prefect<Array<{ data: unknown }>>(
+    "/artifacts/filter",
+    {
+      artifacts: {
+        key: { any_: ["flowpush-results"] },
+        flow_run_id: { any_: [flowRunId] },
+      },
+    },
+  );
+  const data = artifacts[0]?.data;
+  return (typeof data === "string" ? JSON.parse(data) : data) as Record<
+    string,
+    unknown
+  >[];
 }
