@@ -115,3 +115,20 @@ def test_a_shared_input_named_like_a_grid_key_is_refused_before_any_task_runs() 
         train_grid([{"a": [1]}, {"data": [[1]]}], SHARED)
 
     assert calls == []
+
+
+def test_map_grid_tags_each_points_task_run_for_flowpush_to_count() -> None:
+    @flow
+    def tagged_grid(grid: Any) -> list[str]:
+        return map_grid(task_tags, grid)
+
+    assert tagged_grid({"b": [1, 2]}) == [["flowpush:point"]] * 2
+
+
+@task
+def task_tags(b: int) -> list[str]:
+    from prefect.context import TaskRunContext
+
+    context = TaskRunContext.get()
+    assert context is not None
+    return sorted(context.task_run.tags)

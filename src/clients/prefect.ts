@@ -39,6 +39,8 @@ export interface PrefectClient {
     deploymentId: string,
     bodies: FlowRunBody[],
   ): Promise<BulkResult[] | undefined>;
+  /** How many task runs match, e.g. a flow run's points in one state. */
+  countTaskRuns(filter: Record<string, unknown>): Promise<number>;
   /** The artifacts with this key that the given runs published. */
   readArtifacts(key: string, flowRunIds: string[]): Promise<Artifact[]>;
   readLogs(flowRunId: string): Promise<LogLine[]>;
@@ -272,6 +274,9 @@ export function createPrefectClient(
             ? undefined
             : (result.error ?? result.status),
       }));
+    },
+    async countTaskRuns(filter) {
+      return json("POST", "/task_runs/count", z.number().int(), filter);
     },
     async readArtifacts(key, flowRunIds) {
       const artifacts: Artifact[] = [];

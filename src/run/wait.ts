@@ -54,7 +54,7 @@ export async function waitForRuns(
       run.state = state;
       run.message = found.state?.message ?? undefined;
     }
-    progress.report(current);
+    await progress.report(current, prefect);
 
     const left = current.filter((run) => !isFinal(run.state)).length;
     if (left === 0) return current;
@@ -86,7 +86,21 @@ async function readRuns(
   return runs;
 }
 
-/** Counts of a per-point grid's runs, logged when they change. */
+/** The task tag the runtime gives every point it trains in one flow run. */
+const POINT_TAG = "flowpush:point";
+
+interface Counts {
+  completed: number;
+  failed: number;
+  running: number;
+  total: number;
+}
+
+/**
+ * How far each grid is, logged when that changes: counted over its runs
+ * for a grid of one run per point, over the running flow run's point task
+ * runs for a grid trained in one run.
+ */
 class Progress {
   private readonly last = new Map<string, { text: string; at: number }>();
 
@@ -95,17 +109,24 @@ class Progress {
     private readonly intervalMs: number,
   ) {}
 
-  report(runs: StartedRun[]) {
+  async report(runs: StartedRun[], prefect: PrefectClient) {
     const grids = new Map<string, StartedRun[]>();
     for (const run of runs) {
-      if (run.mode !== "runs") continue;
       const key = `${run.part}/${run.flow}`;
       grids.set(key, [...(grids.get(key) ?? []), run]);
     }
     for (const [key, members] of grids) {
-      const text = describeProgress(members);
-      const last = this.last.get(key);
+      const [first] = members;
       const done = members.every((run) => isFinal(run.state));
+      const counts =
+        first?.mode === "map"
+          ? done || first.state !== "RUNNING" || first.points === undefined
+            ? undefined
+            : await countPoints(prefect, first.id, Number(first.points))
+          : countRuns(members);
+      if (!counts) continue;
+      const text = describeCounts(counts);
+      const last = this.last.get(key);
       if (last?.text === text) continue;
       if (last && !done && Date.now() - last.at < this.intervalMs) continue;
       this.last.set(key, { text, at: Date.now() });
@@ -114,12 +135,39 @@ class Progress {
   }
 }
 
-export function describeProgress(runs: StartedRun[]): string {
+async function countPoints(
+  prefect: PrefectClient,
+  flowRunId: string,
+  total: number,
+): Promise<Counts> {
+  const count = (states: string[]) =>
+    prefect.countTaskRuns({
+      flow_runs: { id: { any_: [flowRunId] } },
+      task_runs: {
+        tags: { all_: [POINT_TAG] },
+        state: { type: { any_: states } },
+      },
+    });
+  const [completed, failed, running] = await Promise.all([
+    count(["COMPLETED"]),
+    count(["FAILED", "CRASHED", "CANCELLED"]),
+    count(["RUNNING"]),
+  ]);
+  return { completed, failed, running, total };
+}
+
+function countRuns(runs: StartedRun[]): Counts {
   const count = (test: (state: string | undefined) => boolean) =>
     runs.filter((run) => test(run.state)).length;
-  const completed = count((s) => s === "COMPLETED");
-  const failed = count((s) => isFinal(s) && s !== "COMPLETED");
-  const running = count((s) => s === "RUNNING");
-  const waiting = runs.length - completed - failed - running;
-  return `${completed + failed}/${runs.length} points done (${completed} completed, ${failed} failed), ${running} running, ${waiting} waiting`;
+  return {
+    completed: count((s) => s === "COMPLETED"),
+    failed: count((s) => isFinal(s) && s !== "COMPLETED"),
+    running: count((s) => s === "RUNNING"),
+    total: runs.length,
+  };
+}
+
+function describeCounts({ completed, failed, running, total }: Counts): string {
+  const waiting = total - completed - failed - running;
+  return `${completed + failed}/${total} points done (${completed} completed, ${failed} failed), ${running} running, ${waiting} waiting`;
 }

@@ -25,6 +25,9 @@ from flowpush_runtime.tracking import (
 
 POINT_PARAMETER = "flowpush_point"
 MLFLOW_PARAMETER = "flowpush_mlflow_run"
+# flowpush --wait counts a run's task runs with this tag to show how many
+# points are done while the grid trains.
+POINT_TAG = "flowpush:point"
 
 
 def map_grid(task: Task[..., Any], grid: GridSpec, /, **shared: Any) -> list[Any]:
@@ -156,7 +159,7 @@ def _point_task(task: Task[..., Any], tracking_uri: str | None) -> Task[..., Any
         fn=train_point,
         name=task.name,
         description=task.description,
-        tags=task.tags,
+        tags={*task.tags, POINT_TAG},
         retries=task.retries,
         retry_delay_seconds=task.retry_delay_seconds,
         retry_jitter_factor=task.retry_jitter_factor,
