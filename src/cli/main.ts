@@ -7,6 +7,7 @@ import { addCheckCommands } from "./check.js";
 import { addGridCommand } from "./grid.js";
 import { addLogsCommand } from "./logs.js";
 import { addPushCommands } from "./push.js";
+import { addRerunCommand } from "./rerun.js";
 import { EXIT, secrets, type Outcome } from "./shell.js";
 import { addTraceCommand } from "./trace.js";
 
@@ -28,13 +29,14 @@ async function main(): Promise<number> {
 
   addPushCommands(cli, outcome);
   addLogsCommand(cli, outcome);
+  addRerunCommand(cli, outcome);
   addGridCommand(cli);
   addCheckCommands(cli);
   addTraceCommand(cli);
   await cli
     .demandCommand(
       1,
-      "name a command: push, plan, logs, trace, grid, check or hook",
+      "name a command: push, plan, rerun, logs, trace, grid, check or hook",
     )
     .strict()
     .fail((message, error) => {
