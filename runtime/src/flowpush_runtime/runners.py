@@ -25,6 +25,9 @@ from flowpush_runtime.context import RunInfo
 
 # What Dask workers in pods need to report task runs to Prefect and log to
 # MLflow, copied from the flow run's own environment.
+# TODO: credentials (PREFECT_API_KEY, MLFLOW_TRACKING_TOKEN) are left out,
+# since the cluster resource would hold them in plain text; workers of a
+# server that needs them cannot report until they come from a secret.
 FORWARDED_ENV = (
     "PREFECT_API_URL",
     "MLFLOW_TRACKING_URI",
