@@ -74,9 +74,9 @@ export interface PushResult {
   results: GridResult[];
 }
 
-export async function push(request: PushRequest): Promise<PushResult> {
-  const { context, log } = request;
-  const empty: PushResult = {
+/** What a push that did nothing returns. */
+export function emptyResult(): PushResult {
+  return {
     plan: undefined,
     settings: undefined,
     images: [],
@@ -84,6 +84,11 @@ export async function push(request: PushRequest): Promise<PushResult> {
     runs: [],
     results: [],
   };
+}
+
+export async function push(request: PushRequest): Promise<PushResult> {
+  const { context, log } = request;
+  const empty = emptyResult();
 
   const commits = readPushDirectives(context, log);
   if (!commits) return empty;

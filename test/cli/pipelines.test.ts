@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 
 import { ENV } from "../../src/config/settings.js";
+import { emptyResult } from "../../src/push.js";
 import { pushOutputs } from "../../src/report/outputs.js";
 import { REPO_ROOT } from "../helpers/git.js";
 
@@ -23,16 +24,7 @@ async function inputsRead(path: string, pattern: RegExp): Promise<string[]> {
 
 // What both entries set: every key of pushOutputs, even for a push that
 // did nothing.
-const OUTPUTS = Object.keys(
-  pushOutputs({
-    plan: undefined,
-    settings: undefined,
-    images: [],
-    deployments: [],
-    runs: [],
-    results: [],
-  }),
-).sort();
+const OUTPUTS = Object.keys(pushOutputs(emptyResult())).sort();
 
 interface ActionYaml {
   inputs: Record<string, unknown>;

@@ -18,9 +18,9 @@ import {
 
 /**
  * One real push per platform on the local stack: the bundled Action, the
- * bundled Azure task and the CLI under GitLab CI each build the example's
- * prices image, push it, register its deployment and wait for a two-point
- * grid run. Each push is its own commit, in its own temporary repository.
+ * bundled Azure task, and the CLI under GitLab CI and under Jenkins each
+ * build the example's prices image, push it, register its deployment and
+ * wait for a two-point grid run. Each push is its own commit, in its own temporary repository.
  */
 const stack = stackEnv();
 const UI_URL = PREFECT_URL.replace(/\/api$/, "");
@@ -32,7 +32,7 @@ const DIGEST_REFERENCE = new RegExp(
   `^${REGISTRY.replace(/\./g, "\\.")}/flowpush/prices@sha256:[0-9a-f]{64}$`,
 );
 
-// The platform's name in the subject keeps the three commits apart: the
+// The platform's name in the subject keeps the commits apart: the
 // same message, tree and second in two repositories would be one commit.
 const messageFor = (platform: string) =>
   `Train prices on a small grid from ${platform}\n\nFlowpush-Run: prices/train b=1,2`;
@@ -49,6 +49,7 @@ interface Outputs {
     points: number | null;
     url: string;
   }>;
+  results: Array<Record<string, unknown>>;
 }
 
 function parseOutputs(values: Record<string, string>): Outputs {
@@ -58,6 +59,7 @@ function parseOutputs(values: Record<string, string>): Outputs {
       values.deployments ?? "null",
     ) as Outputs["deployments"],
     runs: JSON.parse(values.runs ?? "null") as Outputs["runs"],
+    results: JSON.parse(values.results ?? "null") as Outputs["results"],
   };
 }
 
@@ -88,6 +90,19 @@ function expectReported(outputs: Outputs, summary: string | undefined) {
     `| prices/train | 2 | COMPLETED | [${run?.name}](${run?.url}) |`,
   );
   expect(summary).toContain(`| prices | \`${outputs.images[0]?.image}\` |`);
+  // The grid's results, as the runtime reported them: a table per grid.
+  expect(outputs.results).toEqual([
+    expect.objectContaining({
+      part: "prices",
+      flow: "train",
+      points: 2,
+      completed: 2,
+      failed: [],
+    }),
+  ]);
+  expect(summary).toContain("### prices/train: 2 of 2 points completed");
+  expect(summary).toContain("| 0 | 1 | COMPLETED |");
+  expect(summary).toContain("| 1 | 2 | COMPLETED |");
 }
 
 /** Prefect's own record: one completed run of the commit, all points run. */
@@ -202,47 +217,75 @@ describe("the Azure DevOps task on the real stack", () => {
   });
 });
 
+// The project's CI variables: what a team sets once for its pipelines.
+const CI_VARIABLES = {
+  PREFECT_API_URL: stack.PREFECT_API_URL as string,
+  FLOWPUSH_REGISTRY: stack.FLOWPUSH_REGISTRY as string,
+  FLOWPUSH_REGISTRY_USERNAME: stack.FLOWPUSH_REGISTRY_USERNAME as string,
+  FLOWPUSH_REGISTRY_PASSWORD: stack.FLOWPUSH_REGISTRY_PASSWORD as string,
+};
+
+/**
+ * `flowpush push --wait` in a CI job that runs the CLI, as the fixture's
+ * platform sets its variables, and what a user would check afterwards.
+ */
+async function expectCliPushOnStack(
+  platform: string,
+  fixture: string,
+  env: (message: string) => Record<string, string>,
+) {
+  await withTempRepo({ fromExample: true }, async (repo) => {
+    const { before, sha } = await pushedCommit(repo, platform);
+    const message = messageFor(platform);
+
+    const result = await runCliOn(["push", "--wait"], {
+      cwd: repo.dir,
+      fixture,
+      values: { BASE: before, HEAD: sha },
+      env: { ...env(message), ...CI_VARIABLES },
+    });
+
+    expect(result.stderr).not.toMatch(/error:/);
+    expect(result.exitCode).toBe(0);
+    const runLine = /^run +prices\/train: \S+ COMPLETED (\S+)$/m.exec(
+      result.stdout,
+    );
+    expect(runLine?.[1]).toMatch(RUN_URL);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^image +prices: ${DIGEST_REFERENCE.source.slice(1, -1)}$`,
+        "m",
+      ),
+    );
+    const runId = runLine?.[1]?.split("/").at(-1);
+    await expectCompletedRun(sha, runId);
+    expect(result.stdout + result.stderr).not.toContain(
+      stack.FLOWPUSH_REGISTRY_PASSWORD,
+    );
+  });
+}
+
 describe("GitLab CI on the real stack, through the CLI", () => {
   it("builds, registers and runs a push pipeline's grid and waits for it", async () => {
-    await withTempRepo({ fromExample: true }, async (repo) => {
-      const { before, sha } = await pushedCommit(repo, "GitLab CI");
-      const message = messageFor("GitLab CI");
+    await expectCliPushOnStack(
+      "GitLab CI",
+      "gitlab/push-pipeline.json",
+      (message) => ({
+        CI_COMMIT_MESSAGE: `${message}\n`,
+        CI_COMMIT_TITLE: message.split("\n")[0] as string,
+        CI_COMMIT_DESCRIPTION: message.slice(message.indexOf("\n")) + "\n",
+      }),
+    );
+  });
+});
 
-      const result = await runCliOn(["push", "--wait"], {
-        cwd: repo.dir,
-        fixture: "gitlab/push-pipeline.json",
-        values: { BASE: before, HEAD: sha },
-        env: {
-          CI_COMMIT_MESSAGE: `${message}\n`,
-          CI_COMMIT_TITLE: message.split("\n")[0] as string,
-          CI_COMMIT_DESCRIPTION: message.slice(message.indexOf("\n")) + "\n",
-          // CI/CD variables of the project.
-          PREFECT_API_URL: stack.PREFECT_API_URL as string,
-          FLOWPUSH_REGISTRY: stack.FLOWPUSH_REGISTRY as string,
-          FLOWPUSH_REGISTRY_USERNAME:
-            stack.FLOWPUSH_REGISTRY_USERNAME as string,
-          FLOWPUSH_REGISTRY_PASSWORD:
-            stack.FLOWPUSH_REGISTRY_PASSWORD as string,
-        },
-      });
-
-      expect(result.stderr).not.toMatch(/error:/);
-      expect(result.exitCode).toBe(0);
-      const runLine = /^run +prices\/train: \S+ COMPLETED (\S+)$/m.exec(
-        result.stdout,
-      );
-      expect(runLine?.[1]).toMatch(RUN_URL);
-      expect(result.stdout).toMatch(
-        new RegExp(
-          `^image +prices: ${DIGEST_REFERENCE.source.slice(1, -1)}$`,
-          "m",
-        ),
-      );
-      const runId = runLine?.[1]?.split("/").at(-1);
-      await expectCompletedRun(sha, runId);
-      expect(result.stdout + result.stderr).not.toContain(
-        stack.FLOWPUSH_REGISTRY_PASSWORD,
-      );
-    });
+describe("Jenkins on the real stack, through the CLI", () => {
+  it("builds, registers and runs the grid of GIT_PREVIOUS_COMMIT..GIT_COMMIT and waits for it", async () => {
+    // Jenkins names the commits only; the messages come from git.
+    await expectCliPushOnStack(
+      "Jenkins",
+      "jenkins/push-build.json",
+      () => ({}),
+    );
   });
 });
