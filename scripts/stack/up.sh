@@ -161,6 +161,10 @@ registry_answers() {
 
 PREFECT_ENV=(env PREFECT_HOME="$STACK_DIR/prefect" PREFECT_API_URL="$PREFECT_URL"
   PREFECT_SERVER_ANALYTICS_ENABLED=false)
+# The Docker worker hands the settings it was given to every flow container,
+# where a PREFECT_HOME under this machine's stack directory cannot be made
+# (each run would warn about it). The worker keeps Prefect's default home.
+WORKER_ENV=(env PREFECT_API_URL="$PREFECT_URL")
 
 start_prefect() {
   ensure_running prefect-server "${PREFECT_ENV[@]}" "$VENV/bin/prefect" server start \
@@ -187,7 +191,7 @@ json.dump(template, sys.stdout)' >"$template"
 # test that submits 200 runs would otherwise start 200 containers on a
 # two-core machine. The rest wait as Scheduled/Pending until a slot frees.
 start_worker() {
-  ensure_running prefect-worker "${PREFECT_ENV[@]}" \
+  ensure_running prefect-worker "${WORKER_ENV[@]}" \
     DOCKER_CONFIG="$STACK_DIR/docker-config" PREFECT_WORKER_QUERY_SECONDS=2 \
     "$VENV/bin/prefect" worker start --pool "$WORK_POOL" --type docker \
     --name flowpush-local-worker --limit "${FLOWPUSH_WORKER_LIMIT:-4}"
