@@ -7,7 +7,7 @@ import type { GridPoint, GridSpec } from "../grid/grid.js";
 import type { Logger } from "../log.js";
 import { readReportedPoints, type PointResult } from "./artifact.js";
 import { pointsGrid } from "./grid.js";
-import type { StartedRun } from "./run.js";
+import { tagValue, type StartedRun } from "./run.js";
 import { isFinal } from "./wait.js";
 
 /** The name of a flow's grid parameter, by part and flow. */
@@ -18,6 +18,8 @@ const RETRIED = new Set(["FAILED", "CRASHED"]);
 
 /** The tag that links a rerun to the run whose points it trains again. */
 export const RERUN_TAG = "rerun-of:";
+
+const tag = (run: FlowRun, name: string) => tagValue(run.tags, name);
 
 /** One run to start: the failed points of one earlier run. */
 export interface Rerun {
@@ -65,9 +67,9 @@ export function selectFailedPoints(
   const skipped: Skipped[] = [];
   const groups = new Map<string, FlowRun[]>();
   for (const run of runs) {
-    const grid = tagValue(run, "grid:");
+    const grid = tag(run, "grid");
     if (!grid) continue;
-    const key = `${tagValue(run, "part:")}/${tagValue(run, "flow:")}/${grid}`;
+    const key = `${tag(run, "part")}/${tag(run, "flow")}/${grid}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
 
@@ -96,8 +98,8 @@ export function selectFailedPoints(
     )) {
       if (!isFinal(point.state)) {
         skipped.push({
-          part: tagValue(point.run, "part:") ?? "",
-          flow: tagValue(point.run, "flow:") ?? "",
+          part: tag(point.run, "part") ?? "",
+          flow: tag(point.run, "flow") ?? "",
           index: point.index,
           why: `its latest run ${point.run.name} is ${point.state}`,
         });
@@ -135,7 +137,7 @@ function attemptsIn(
       state: row.state,
       params: row.params,
     }));
-  const point = tagValue(run, "point:");
+  const point = tag(run, "point");
   if (point !== undefined) {
     const grid = run.parameters[gridParameter];
     return [
@@ -169,13 +171,11 @@ function wholeRun(run: FlowRun): Rerun {
 function describe(run: FlowRun) {
   return {
     original: run,
-    part: tagValue(run, "part:") ?? "",
-    flow: tagValue(run, "flow:") ?? "",
-    gridHash: tagValue(run, "grid:") ?? "",
+    part: tag(run, "part") ?? "",
+    flow: tag(run, "flow") ?? "",
+    gridHash: tag(run, "grid") ?? "",
     mode:
-      tagValue(run, "point:") === undefined
-        ? ("map" as const)
-        : ("runs" as const),
+      tag(run, "point") === undefined ? ("map" as const) : ("runs" as const),
   };
 }
 
@@ -185,10 +185,6 @@ function hasRerun(run: FlowRun, runs: FlowRun[]): boolean {
 
 function oldestFirst(a: FlowRun, b: FlowRun): number {
   return (a.created ?? "").localeCompare(b.created ?? "");
-}
-
-export function tagValue(run: FlowRun, prefix: string): string | undefined {
-  return run.tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
 }
 
 /**
@@ -203,17 +199,23 @@ export async function startReruns(
   prefect: PrefectClient,
   log: Logger,
 ): Promise<StartedRun[]> {
-  const started: StartedRun[] = [];
-  for (const rerun of reruns) {
-    const { original } = rerun;
-    const gridParameter = gridParameterOf(rerun.part, rerun.flow);
-    if (!original.deployment_id) {
+  // Every original's deployment first: a rerun must not stop half-way.
+  const targets = reruns.map((rerun) => {
+    const deploymentId = rerun.original.deployment_id;
+    if (!deploymentId) {
       throw new FlowpushError(
         "RUN_NOT_FOUND",
-        `run ${original.name} has no deployment to run again`,
+        `run ${rerun.original.name} has no deployment to run again`,
         { hint: "its deployment was deleted; push the commit again instead" },
       );
     }
+    return { rerun, deploymentId };
+  });
+
+  const started: StartedRun[] = [];
+  for (const { rerun, deploymentId } of targets) {
+    const { original } = rerun;
+    const gridParameter = gridParameterOf(rerun.part, rerun.flow);
     const grid = rerunGrid(rerun, original, gridParameter);
     const env = {
       ...(original.job_variables?.env as Record<string, string> | undefined),
@@ -225,19 +227,16 @@ export async function startReruns(
       ...original.tags.filter((tag) => !tag.startsWith(RERUN_TAG)),
       `${RERUN_TAG}${original.id}`,
     ];
-    const { run, created } = await prefect.createFlowRun(
-      original.deployment_id,
-      {
-        name: `${original.name.replace(/-r[0-9]+$/, "")}-r${rerun.attempt}`,
-        parameters:
-          grid === undefined
-            ? original.parameters
-            : { ...original.parameters, [gridParameter]: grid },
-        tags,
-        idempotency_key: rerunKey(original, rerun.indices),
-        job_variables: { ...original.job_variables, env },
-      },
-    );
+    const { run, created } = await prefect.createFlowRun(deploymentId, {
+      name: `${original.name.replace(/-r[0-9]+$/, "")}-r${rerun.attempt}`,
+      parameters:
+        grid === undefined
+          ? original.parameters
+          : { ...original.parameters, [gridParameter]: grid },
+      tags,
+      idempotency_key: rerunKey(original, rerun.indices),
+      job_variables: { ...original.job_variables, env },
+    });
     const which =
       rerun.indices.length > 0
         ? `points ${rerun.indices.join(", ")}`

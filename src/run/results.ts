@@ -143,11 +143,6 @@ function bestPoint(
   return best;
 }
 
-export const failedPoints = (grids: GridResult[]) =>
-  grids.flatMap((grid) =>
-    grid.points.filter((point) => point.state !== "COMPLETED"),
-  );
-
 /**
  * Why a waited-for push counts as failed, in one line per grid, or
  * undefined when every point completed (or failures are allowed).

@@ -62,6 +62,12 @@ export function pointKey(
   return `flowpush:${commit.sha}:${run.part.name}/${run.flow.key}:${hash}:${index}`;
 }
 
+/** The value of a `<name>:<value>` tag, as flowpush writes its tags. */
+export function tagValue(tags: string[], name: string): string | undefined {
+  const prefix = `${name}:`;
+  return tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
+}
+
 export function gridTags(
   commit: Commit,
   part: string,

@@ -2,6 +2,7 @@ import type { Deployment, FlowRun, PrefectClient } from "../clients/prefect.js";
 import { runUrl } from "../report/terminal.js";
 import type { DeploymentTrace, RunTrace } from "./model.js";
 import { readReportedPoints } from "../run/artifact.js";
+import { tagValue } from "../run/run.js";
 
 /** What a trace asks Prefect: reads only. */
 export type TracePrefect = Pick<
@@ -12,12 +13,6 @@ export type TracePrefect = Pick<
   | "readFlow"
   | "readArtifacts"
 >;
-
-/** The value of a `<name>:<value>` tag, as flowpush writes its tags. */
-export function tagValue(tags: string[], name: string): string | undefined {
-  const prefix = `${name}:`;
-  return tags.find((tag) => tag.startsWith(prefix))?.slice(prefix.length);
-}
 
 /** Every flow run tagged with the commit, grouped by part, flow, grid. */
 export async function runsOfCommit(
