@@ -1,4 +1,5 @@
 import { toJson } from "../grid/values.js";
+import { clean } from "./clean.js";
 import type { GridResult, PointResult } from "../run/results.js";
 
 /**
@@ -28,13 +29,18 @@ export function resultTable(grid: GridResult): ResultTable {
   const ranked = grid.metric
     ? `, ranked by ${grid.metric.name} (${grid.metric.goal === "minimize" ? "lower" : "higher"} is better)`
     : "";
+  // Names, values and errors come from the flow's results table: clean
+  // every cell once, here, for the terminal and the summaries alike.
   return {
-    title: `${grid.part}/${grid.flow}: ${grid.points.length - failed.length} of ${grid.points.length} points completed${ranked}`,
-    header,
-    rows,
-    failures: failed.map(
-      (p) =>
+    title: clean(
+      `${grid.part}/${grid.flow}: ${grid.points.length - failed.length} of ${grid.points.length} points completed${ranked}`,
+    ),
+    header: header.map(clean),
+    rows: rows.map((row) => row.map(clean)),
+    failures: failed.map((p) =>
+      clean(
         `point ${p.index ?? "-"}${describeParams(p)}: ${p.state}: ${p.error ?? "no reason given"}`,
+      ),
     ),
   };
 }

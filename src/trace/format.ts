@@ -1,15 +1,12 @@
+import { clean } from "../report/clean.js";
 import type { PointResult } from "./model.js";
 
 /**
  * Small pieces of text the trace renderers share. Everything they print
  * comes from outside (commit messages, tags, names), so every value passes
- * through `clean` first: a control character in a commit message must not
- * reach the terminal as an escape sequence.
+ * through `clean` first.
  */
-export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "?");
-}
+export { clean };
 
 export function short(sha: string | undefined): string {
   return sha ? sha.slice(0, 7) : "unknown";
