@@ -6,12 +6,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-node scripts/bundle.mjs azure
+# A bundle of its own: build/azure-task may be running in a test meanwhile.
+bundle=$(mktemp -d)
+trap 'rm -rf "$bundle"' EXIT
+node scripts/bundle.mjs azure "$bundle"
 out=build/azure-extension
 rm -rf "$out"
 mkdir -p "$out/task/runtime"
 cp azure/vss-extension.json "$out/"
-cp azure/task/task.json build/azure-task/index.js build/azure-task/package.json "$out/task/"
+cp azure/task/task.json "$bundle/build/azure-task/index.js" \
+  "$bundle/build/azure-task/package.json" "$out/task/"
 cp -r templates "$out/task/"
 cp -r runtime/pyproject.toml runtime/src "$out/task/runtime/"
 find "$out" -name __pycache__ -prune -exec rm -rf {} +
