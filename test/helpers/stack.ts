@@ -47,6 +47,11 @@ export interface FlowRunView {
   job_variables: { image?: string; env?: Record<string, string> } | null;
 }
 
+/** The value of a run's `<name>:<value>` tag. */
+export function tagOf(run: FlowRunView, name: string): string | undefined {
+  return run.tags.find((t) => t.startsWith(`${name}:`))?.slice(name.length + 1);
+}
+
 /** Every run tagged with the commit, all pages of them. */
 export async function runsOfCommit(sha: string): Promise<FlowRunView[]> {
   const runs: FlowRunView[] = [];

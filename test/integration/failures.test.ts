@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runFlowpush } from "../helpers/cli.js";
 import { createTempRepo, withTempRepo, type TempRepo } from "../helpers/git.js";
+import { nowhere } from "../helpers/mlflow.js";
 import {
   deploymentsOfCommit,
   localImageExists,
@@ -219,6 +220,23 @@ describe("bad input and unreachable services", () => {
       await expectNothingDone(sha);
     },
   );
+
+  it("stops before building when MLflow is set but unreachable", async () => {
+    const address = await nowhere();
+    const sha = await repo.commit(`Train and log\n\n${RUN}`);
+    const result = await runFlowpush(["push"], {
+      cwd: repo.dir,
+      env: { ...env, MLFLOW_TRACKING_URI: address },
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `cannot reach the MLflow tracking server at ${address}: .*\\[MLFLOW_UNREACHABLE\\]`,
+      ),
+    );
+    await expectNothingDone(sha);
+  });
 
   it("stops before building when the registry refuses the credentials, and never shows them", async () => {
     const password = "not-the-registry-password";

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { runFlowpush, type CliResult } from "../helpers/cli.js";
 import { createTempRepo, type TempRepo } from "../helpers/git.js";
-import { runsOfCommit, stackEnv, type FlowRunView } from "../helpers/stack.js";
+import {
+  runsOfCommit,
+  stackEnv,
+  tagOf,
+  type FlowRunView,
+} from "../helpers/stack.js";
 
 const env = stackEnv();
 
@@ -38,21 +43,21 @@ describe("a 200-point grid as one flow run per point, on the real stack", () => 
   });
 
   it("tags every run with its commit, part, flow, grid and point", () => {
-    const grids = new Set(runs.map((run) => tag(run, "grid:")));
+    const grids = new Set(runs.map((run) => tagOf(run, "grid")));
     expect(grids.size).toBe(1);
     for (const run of runs) {
       expect(run.tags).toEqual(
         expect.arrayContaining([`commit:${sha}`, "part:prices", "flow:train"]),
       );
     }
-    const points = runs.map((run) => Number(tag(run, "point:")));
+    const points = runs.map((run) => Number(tagOf(run, "point")));
     expect(points.sort((a, b) => a - b)).toEqual(
       Array.from({ length: 200 }, (_, index) => index),
     );
   });
 
   it("gives each point its own grid and its whole-grid index", () => {
-    const run = runs.find((r) => tag(r, "point:") === "37") as FlowRunView;
+    const run = runs.find((r) => tagOf(r, "point") === "37") as FlowRunView;
     // ParameterGrid order: keys sorted, the last varying fastest.
     expect(run.parameters).toEqual({ grid: { b: [3], c: [7] } });
     expect(run.job_variables?.env?.FLOWPUSH_POINT_INDEX).toBe("37");
@@ -66,7 +71,3 @@ describe("a 200-point grid as one flow run per point, on the real stack", () => 
     expect(await runsOfCommit(sha)).toHaveLength(200);
   });
 });
-
-function tag(run: FlowRunView, prefix: string): string | undefined {
-  return run.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
-}

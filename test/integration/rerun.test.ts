@@ -9,6 +9,7 @@ import {
   resultRows,
   runsOfCommit,
   stackEnv,
+  tagOf,
   type FlowRunView,
 } from "../helpers/stack.js";
 
@@ -40,9 +41,6 @@ const FLOWS = `      flaky:
         entrypoint: flows/flaky.py:flaky_grid
         mode: runs
 `;
-
-const tag = (run: FlowRunView, prefix: string) =>
-  run.tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
 
 describe("flowpush rerun --failed on the real stack", () => {
   let repo: TempRepo;
@@ -101,17 +99,17 @@ describe("flowpush rerun --failed on the real stack", () => {
     ]);
     expect(reruns).toHaveLength(3);
 
-    const map = originals.find((run) => tag(run, "flow:") === "flaky");
-    const mapRerun = reruns.find((run) => tag(run, "flow:") === "flaky");
+    const map = originals.find((run) => tagOf(run, "flow") === "flaky");
+    const mapRerun = reruns.find((run) => tagOf(run, "flow") === "flaky");
     expect(mapRerun?.tags).toContain(`rerun-of:${map?.id}`);
     expect(mapRerun?.parameters).toEqual({ grid: [{ b: [3] }, { b: [6] }] });
     expect(mapRerun?.job_variables?.env?.FLOWPUSH_POINT_INDEX).toBe("2,5");
 
     const perPoint = reruns
-      .filter((run) => tag(run, "flow:") === "flaky-runs")
+      .filter((run) => tagOf(run, "flow") === "flaky-runs")
       .map((run) => {
-        const original = originals.find((o) => o.id === tag(run, "rerun-of:"));
-        return [tag(run, "point:"), tag(original as FlowRunView, "point:")];
+        const original = originals.find((o) => o.id === tagOf(run, "rerun-of"));
+        return [tagOf(run, "point"), tagOf(original as FlowRunView, "point")];
       })
       .sort();
     expect(perPoint).toEqual([
@@ -121,7 +119,7 @@ describe("flowpush rerun --failed on the real stack", () => {
   });
 
   it("reports the reruns' points by their index in the whole grid", async () => {
-    const mapRerun = reruns.find((run) => tag(run, "flow:") === "flaky");
+    const mapRerun = reruns.find((run) => tagOf(run, "flow") === "flaky");
     const rows = await resultRows(mapRerun?.id as string);
 
     expect(rows.map((row) => [row.index, row.state])).toEqual([

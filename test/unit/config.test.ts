@@ -94,6 +94,51 @@ describe("parseConfig", () => {
       /parts.spreads.flows.fit.job_variables.env: .*expected record/,
     ],
     ["no parts", "registry: {}", /parts: .*expected record/],
+    [
+      "a Dask block with neither a scheduler nor a cluster",
+      VALID.replace("work_pool: other", "work_pool: other\n        dask: {}"),
+      /parts.spreads.flows.fit.dask: give either address .* or kubernetes/,
+    ],
+    [
+      "a Dask block with both",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        dask: { address: tcp://s:8786, kubernetes: {} }",
+      ),
+      /parts.spreads.flows.fit.dask: give either address/,
+    ],
+    [
+      "a Dask scheduler that is not an address",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        dask: { address: scheduler:8786 }",
+      ),
+      /dask.address: expected a Dask scheduler address such as tcp:\/\/scheduler:8786/,
+    ],
+    [
+      "fewer maximum than minimum workers",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        dask: { kubernetes: { workers: { min: 5, max: 2 } } }",
+      ),
+      /dask.kubernetes.workers: expected min to be at most max/,
+    ],
+    [
+      "a worker lifetime that is not a duration",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        dask: { kubernetes: { lifetime: { duration: soon } } }",
+      ),
+      /lifetime.duration: expected a duration such as "4h"/,
+    ],
+    [
+      "a memory size that is not a Kubernetes quantity",
+      VALID.replace(
+        "work_pool: other",
+        "work_pool: other\n        kubernetes: { memory_limit: 4GB }",
+      ),
+      /kubernetes.memory_limit: expected a Kubernetes quantity such as "500m", "2" or "4Gi"/,
+    ],
   ])("rejects %s, naming the file, line and key path", (_, text, message) => {
     const error = captureFlowpushError(() =>
       parseConfig(text, "flowpush.yaml"),
@@ -101,6 +146,48 @@ describe("parseConfig", () => {
 
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toMatch(message);
+  });
+
+  it("gives Kubernetes settings under the worker's names, the flow's winning", () => {
+    const config = parseConfig(
+      VALID.replace(
+        "  work_pool: pool",
+        "  work_pool: pool\n  kubernetes: { namespace: ml, cpu_limit: '1' }",
+      ).replace(
+        "work_pool: other",
+        "work_pool: other\n        kubernetes: { service_account: runner, cpu_limit: 500m }",
+      ),
+      "flowpush.yaml",
+    );
+
+    expect(config.parts.get("spreads")?.flows.get("fit")?.kubernetes).toEqual({
+      namespace: "ml",
+      cpu_limit: "500m",
+      service_account_name: "runner",
+    });
+    expect(config.parts.get("prices")?.flows.get("train")?.kubernetes).toEqual({
+      namespace: "ml",
+      cpu_limit: "1",
+    });
+  });
+
+  it("refuses a Kubernetes setting that job_variables sets too", () => {
+    const error = captureFlowpushError(() =>
+      parseConfig(
+        VALID.replace(
+          "work_pool: other",
+          "work_pool: other\n        kubernetes: { namespace: ml }\n        job_variables: { namespace: other }",
+        ),
+        "flowpush.yaml",
+      ),
+    );
+
+    expect(error.message).toBe(
+      "flowpush.yaml: parts.spreads.flows.fit: kubernetes.namespace and job_variables.namespace set the same job variable",
+    );
+    expect(error.hint).toBe(
+      "keep one of them, preferably kubernetes.namespace",
+    );
   });
 
   it("rejects a part path outside the repository", () => {
