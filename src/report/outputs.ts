@@ -1,4 +1,5 @@
 import type { PushResult } from "../push.js";
+import { failedPoints } from "../run/results.js";
 import { runUrl } from "./terminal.js";
 
 /**
@@ -72,7 +73,7 @@ export function pushOutputs(result: PushResult): PushOutputs {
     })),
     results: result.results.map((grid) => {
       const best = grid.best === undefined ? undefined : grid.points[grid.best];
-      const failed = grid.points.filter((p) => p.state !== "COMPLETED");
+      const failed = failedPoints(grid);
       return {
         part: grid.part,
         flow: grid.flow,

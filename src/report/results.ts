@@ -1,6 +1,10 @@
 import { toJson } from "../grid/values.js";
 import { clean } from "./clean.js";
-import type { GridResult, PointResult } from "../run/results.js";
+import {
+  failedPoints,
+  type GridResult,
+  type PointResult,
+} from "../run/results.js";
 
 /**
  * A grid's results as rows and columns: one row per point with its
@@ -25,7 +29,7 @@ export function resultTable(grid: GridResult): ResultTable {
     point.state,
     at === grid.best ? "best" : "",
   ]);
-  const failed = grid.points.filter((p) => p.state !== "COMPLETED");
+  const failed = failedPoints(grid);
   const ranked = grid.metric
     ? `, ranked by ${grid.metric.name} (${grid.metric.goal === "minimize" ? "lower" : "higher"} is better)`
     : "";

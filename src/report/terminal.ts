@@ -2,7 +2,7 @@ import { shortSha } from "../commit/context.js";
 import { PENDING, where } from "../directives/parse.js";
 import type { Plan } from "../plan/plan.js";
 import type { PushResult } from "../push.js";
-import type { StartedRun } from "../run/run.js";
+import { groupByGrid, type StartedRun } from "../run/run.js";
 
 const REASONS = {
   named: "",
@@ -86,12 +86,7 @@ export interface RunGroup {
 
 /** The runs of each grid together: one for `map`, one per point for `runs`. */
 export function groupRuns(runs: StartedRun[]): RunGroup[] {
-  const groups = new Map<string, StartedRun[]>();
-  for (const run of runs) {
-    const key = `${run.part}/${run.flow}/${run.gridHash}`;
-    groups.set(key, [...(groups.get(key) ?? []), run]);
-  }
-  return [...groups.values()].map((members) => {
+  return groupByGrid(runs).map((members) => {
     const first = members[0] as StartedRun;
     const counts = new Map<string, number>();
     for (const run of members) {

@@ -5,7 +5,7 @@ import {
   readReportedPoints,
   type PointResult as Reported,
 } from "./artifact.js";
-import type { StartedRun } from "./run.js";
+import { groupByGrid, type StartedRun } from "./run.js";
 
 /** One point of a grid, how it went, and the flow run that trained it. */
 export interface PointResult {
@@ -51,37 +51,28 @@ export async function collectResults(
     runs.map((run) => run.id),
   );
 
-  const grids = new Map<string, GridResult>();
-  for (const run of runs) {
-    const key = `${run.part}/${run.flow}/${run.gridHash}`;
-    let grid = grids.get(key);
-    if (!grid) {
-      grid = {
-        part: run.part,
-        flow: run.flow,
-        mode: run.mode,
-        gridHash: run.gridHash,
-        points: [],
-        metric: undefined,
-        best: undefined,
-      };
-      grids.set(key, grid);
-    }
-    const rows = reported.get(run.id);
-    grid.points.push(
-      ...(rows ? rows.map((row) => fromRow(row, run)) : unreported(run)),
-    );
-  }
-
-  for (const grid of grids.values()) {
-    grid.points.sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
+  return groupByGrid(runs).map((members) => {
+    const first = members[0] as StartedRun;
+    const points = members
+      .flatMap((run) => {
+        const rows = reported.get(run.id);
+        return rows ? rows.map((row) => fromRow(row, run)) : unreported(run);
+      })
+      .sort((a, b) => (a.index ?? -1) - (b.index ?? -1));
     const configured = planned.find(
-      (run) => run.part.name === grid.part && run.flow.key === grid.flow,
+      (run) => run.part.name === first.part && run.flow.key === first.flow,
     )?.flow.metric;
-    grid.metric = configured ?? guessMetric(grid.points);
-    grid.best = bestPoint(grid.points, grid.metric);
-  }
-  return [...grids.values()];
+    const metric = configured ?? guessMetric(points);
+    return {
+      part: first.part,
+      flow: first.flow,
+      mode: first.mode,
+      gridHash: first.gridHash,
+      points,
+      metric,
+      best: bestPoint(points, metric),
+    };
+  });
 }
 
 function fromRow(row: Reported, run: StartedRun): PointResult {
@@ -147,13 +138,18 @@ function bestPoint(
  * Why a waited-for push counts as failed, in one line per grid, or
  * undefined when every point completed (or failures are allowed).
  */
+/** The points of a grid that did not complete, in grid order. */
+export function failedPoints(grid: GridResult): PointResult[] {
+  return grid.points.filter((point) => point.state !== "COMPLETED");
+}
+
 export function describeFailures(
   grids: GridResult[],
   allowFailures: boolean,
 ): string | undefined {
   if (allowFailures) return undefined;
   const lines = grids.flatMap((grid) => {
-    const failed = grid.points.filter((p) => p.state !== "COMPLETED");
+    const failed = failedPoints(grid);
     if (failed.length === 0) return [];
     const which = failed.map((p) => p.index ?? "-").join(", ");
     return [

@@ -62,6 +62,20 @@ export function pointKey(
   return `flowpush:${commit.sha}:${run.part.name}/${run.flow.key}:${hash}:${index}`;
 }
 
+/** A push's runs, one list per grid (part, flow and grid hash), in order. */
+export function groupByGrid<
+  T extends Pick<StartedRun, "part" | "flow" | "gridHash">,
+>(runs: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const run of runs) {
+    const key = `${run.part}/${run.flow}/${run.gridHash}`;
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
+  }
+  return [...groups.values()];
+}
+
 /** The value of a `<name>:<value>` tag, as flowpush writes its tags. */
 export function tagValue(tags: string[], name: string): string | undefined {
   const prefix = `${name}:`;

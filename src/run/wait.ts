@@ -2,7 +2,7 @@ import { sleep } from "../clients/http.js";
 import type { FlowRun, PrefectClient } from "../clients/prefect.js";
 import { FlowpushError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { StartedRun } from "./run.js";
+import { groupByGrid, type StartedRun } from "./run.js";
 
 export const FINAL_STATES = new Set([
   "COMPLETED",
@@ -110,16 +110,13 @@ class Progress {
   ) {}
 
   async report(runs: StartedRun[], prefect: PrefectClient) {
-    const grids = new Map<string, StartedRun[]>();
-    for (const run of runs) {
-      const key = `${run.part}/${run.flow}`;
-      grids.set(key, [...(grids.get(key) ?? []), run]);
-    }
-    for (const [key, members] of grids) {
-      const [first] = members;
+    for (const members of groupByGrid(runs)) {
+      const first = members[0] as StartedRun;
+      const label = `${first.part}/${first.flow}`;
+      const key = `${label}/${first.gridHash}`;
       const done = members.every((run) => isFinal(run.state));
       const counts =
-        first?.mode === "map"
+        first.mode === "map"
           ? done || first.state !== "RUNNING" || first.points === undefined
             ? undefined
             : await countPoints(prefect, first.id, Number(first.points))
@@ -130,7 +127,7 @@ class Progress {
       if (last?.text === text) continue;
       if (last && !done && Date.now() - last.at < this.intervalMs) continue;
       this.last.set(key, { text, at: Date.now() });
-      this.log.info(`${key}: ${text}`);
+      this.log.info(`${label}: ${text}`);
     }
   }
 }
