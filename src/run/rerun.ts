@@ -70,10 +70,15 @@ export function selectFailedPoints(
     const grid = tag(run, "grid");
     if (!grid) continue;
     const key = `${tag(run, "part")}/${tag(run, "flow")}/${grid}`;
-    groups.set(key, [...(groups.get(key) ?? []), run]);
+    const group = groups.get(key);
+    if (group) group.push(run);
+    else groups.set(key, [run]);
   }
 
-  for (const members of groups.values()) {
+  // Prefect lists runs by their random ids: go by part, flow and grid, so
+  // that reruns start, and are reported, in the same order every time.
+  const ordered = [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, members] of ordered) {
     const byAge = [...members].sort(oldestFirst);
     const latest = new Map<number, Attempt>();
     const attempts = new Map<number, number>();

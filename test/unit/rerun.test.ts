@@ -119,6 +119,22 @@ describe("selectFailedPoints", () => {
     expect(select([crashed, rerun]).reruns).toEqual([]);
   });
 
+  it("orders reruns by part, flow and grid, whatever order Prefect lists runs in", () => {
+    const other = (id: string, flow: string) => ({
+      ...run(id, "FAILED", { point: 0, created: "1", b: 1 }),
+      tags: ["part:prices", `flow:${flow}`, `grid:${flow}-grid`, "point:0"],
+    });
+    const runs = [other("z", "zeta"), other("a", "alpha"), other("m", "mu")];
+
+    for (const listed of [runs, [...runs].reverse()]) {
+      expect(select(listed).reruns.map((r) => r.flow)).toEqual([
+        "alpha",
+        "mu",
+        "zeta",
+      ]);
+    }
+  });
+
   it("finds nothing to do when every point completed", () => {
     const runs = [run("m1", "COMPLETED", { created: "1" })];
     expect(select(runs, [["m1", [row(0, "COMPLETED")]]]).reruns).toEqual([]);
