@@ -83,7 +83,7 @@ export function selectFailedPoints(
     const latest = new Map<number, Attempt>();
     const attempts = new Map<number, number>();
     for (const run of byAge) {
-      const { part, flow } = describe(run);
+      const { part, flow } = gridOf(run);
       const parameter = gridParameterOf(part, flow);
       const points = attemptsIn(run, reported.get(run.id), parameter);
       if (points === "unknown") {
@@ -102,21 +102,24 @@ export function selectFailedPoints(
       (a, b) => a.index - b.index,
     )) {
       if (!isFinal(point.state)) {
+        const { part, flow } = gridOf(point.run);
         skipped.push({
-          part: tag(point.run, "part") ?? "",
-          flow: tag(point.run, "flow") ?? "",
+          part,
+          flow,
           index: point.index,
           why: `its latest run ${point.run.name} is ${point.state}`,
         });
         continue;
       }
       if (!RETRIED.has(point.state)) continue;
-      failed.set(point.run.id, [...(failed.get(point.run.id) ?? []), point]);
+      const same = failed.get(point.run.id);
+      if (same) same.push(point);
+      else failed.set(point.run.id, [point]);
     }
     for (const points of failed.values()) {
       const original = (points[0] as Attempt).run;
       reruns.push({
-        ...describe(original),
+        ...gridOf(original),
         indices: points.map((p) => p.index),
         params: points.map((p) => p.params),
         attempt: Math.max(...points.map((p) => attempts.get(p.index) ?? 1)),
@@ -132,13 +135,10 @@ function attemptsIn(
   rows: PointResult[] | undefined,
   gridParameter: string,
 ): Attempt[] | "unknown" {
-  const runState = run.state_type ?? "SCHEDULED";
   if (rows && rows.length > 0)
     return rows.map((row) => ({
       run,
       index: row.index,
-      // A row says COMPLETED only once the point is; a run that crashed
-      // after publishing its table still crashed for the others.
       state: row.state,
       params: row.params,
     }));
@@ -149,7 +149,7 @@ function attemptsIn(
       {
         run,
         index: Number(point),
-        state: runState,
+        state: run.state_type ?? "SCHEDULED",
         params: onePoint(grid),
       },
     ];
@@ -170,10 +170,11 @@ function onePoint(grid: unknown): Record<string, unknown> {
 }
 
 function wholeRun(run: FlowRun): Rerun {
-  return { ...describe(run), indices: [], params: [], attempt: 1 };
+  return { ...gridOf(run), indices: [], params: [], attempt: 1 };
 }
 
-function describe(run: FlowRun) {
+/** What a run's tags say of the grid it belongs to. */
+function gridOf(run: FlowRun) {
   return {
     original: run,
     part: tag(run, "part") ?? "",
@@ -259,8 +260,6 @@ export async function startReruns(
       state: run.state_type ?? undefined,
       mode: rerun.mode,
       gridHash: rerun.gridHash,
-      pointIndex: rerun.mode === "runs" ? rerun.indices[0] : undefined,
-      point: rerun.mode === "runs" ? rerun.params[0] : undefined,
       grid,
       indices: rerun.indices.length > 0 ? rerun.indices : undefined,
     });

@@ -96,7 +96,7 @@ function unreported(run: StartedRun): PointResult[] {
   });
   const grid = run.grid === undefined ? undefined : new Grid(run.grid);
   if (!grid || grid.size > BigInt(MAX_UNREPORTED_ROWS))
-    return [row(run.pointIndex, run.point ?? {})];
+    return [row(undefined, {})];
   return Array.from({ length: Number(grid.size) }, (_, at) =>
     row(run.indices?.[at] ?? at, Object.fromEntries(grid.entriesAt(at))),
   );

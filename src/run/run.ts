@@ -26,10 +26,6 @@ export interface StartedRun {
   mode: RunMode;
   /** Names the whole grid the run belongs to (tag `grid:<hash>`). */
   gridHash: string;
-  /** In `runs` mode, the index of the run's point in the whole grid. */
-  pointIndex: number | undefined;
-  /** In `runs` mode, the run's point: its parameters. */
-  point: Record<string, unknown> | undefined;
   /** The grid this run trains, when known (a flow's default may not be). */
   grid: GridSpec | undefined;
   /** The whole-grid index of each of its points, when it holds part. */
@@ -159,8 +155,6 @@ async function startGridRun(
     state: flowRun.state_type ?? undefined,
     mode: "map",
     gridHash: hash,
-    pointIndex: undefined,
-    point: undefined,
     grid: spec,
     indices: undefined,
   };
@@ -189,23 +183,23 @@ async function startPointRuns(
       log,
     ));
 
-  const bodies: FlowRunBody[] = [];
-  for (let index = 0; index < size; index++) {
-    bodies.push({
-      name: `${base}-p${String(index).padStart(digits, "0")}`,
-      parameters: { [run.flow.gridParameter]: pointGrid(grid, index) },
-      tags: [...tags, `point:${index}`],
-      idempotency_key: pointKey(plan.commit, run, hash, index),
-      job_variables: runJobVariables(deployment, {
-        hash,
-        points: [index],
-        gridSize: size,
-        experiment: parent?.experiment,
-        trackingUri: inputs.mlflow?.client.trackingUri,
-        parentRun: parent?.runId,
-      }),
-    });
-  }
+  const points = Array.from({ length: size }, (_, index) =>
+    pointGrid(grid, index),
+  );
+  const bodies: FlowRunBody[] = points.map((point, index) => ({
+    name: `${base}-p${String(index).padStart(digits, "0")}`,
+    parameters: { [run.flow.gridParameter]: point },
+    tags: [...tags, `point:${index}`],
+    idempotency_key: pointKey(plan.commit, run, hash, index),
+    job_variables: runJobVariables(deployment, {
+      hash,
+      points: [index],
+      gridSize: size,
+      experiment: parent?.experiment,
+      trackingUri: inputs.mlflow?.client.trackingUri,
+      parentRun: parent?.runId,
+    }),
+  }));
   const created = await createRuns(prefect, deployment.id, bodies, tags, log);
   const fresh = created.filter((c) => c.created).length;
   log.info(
@@ -221,9 +215,7 @@ async function startPointRuns(
     state: flowRun.state_type ?? undefined,
     mode: "runs" as const,
     gridHash: hash,
-    pointIndex: index,
-    point: Object.fromEntries(grid.entriesAt(index)),
-    grid: pointGrid(grid, index),
+    grid: points[index],
     indices: [index],
   }));
 }

@@ -20,8 +20,6 @@ function started(overrides: Partial<StartedRun>): StartedRun {
     state: "COMPLETED",
     mode: "map",
     gridHash: "h",
-    pointIndex: undefined,
-    point: undefined,
     grid: { window: [24, 168] },
     indices: undefined,
     ...overrides,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -48,12 +49,13 @@ def map_grid(task: Task[..., Any], grid: GridSpec, /, **shared: Any) -> list[Any
     the task returns (a mapping of numbers, or one number).
     """
     info = RunInfo.from_env()
-    subgrids = Grid(grid).subgrids
+    expanded = Grid(grid)
+    subgrids = expanded.subgrids
     _refuse_clashes(subgrids, shared)
     flow_run = FlowRunContext.get()
     flow_run_id = str(flow_run.flow_run.id) if flow_run and flow_run.flow_run else None
 
-    points = list(Grid(grid))
+    points = list(expanded)
     indices = info.global_indices(len(points))
     tracker = GridTracker.open(info, flow_run_id)
     run_ids = [
@@ -62,7 +64,7 @@ def map_grid(task: Task[..., Any], grid: GridSpec, /, **shared: Any) -> list[Any
     ]
 
     futures = _submit(
-        _point_task(task, info.mlflow_uri), subgrids, shared, indices, run_ids
+        _point_task(task, info.mlflow_uri), subgrids, points, shared, indices, run_ids
     )
     results: list[PointResult] = []
     values: list[Any] = []
@@ -110,17 +112,20 @@ def _refuse_clashes(
 def _submit(
     task: Task[..., Any],
     subgrids: list[list[tuple[str, list[Any]]]],
+    points: list[dict[str, Any]],
     shared: dict[str, Any],
     indices: list[int],
     run_ids: list[str | None],
 ) -> list[PrefectFuture[Any]]:
+    """Maps the task over each sub-grid's points, which follow each other
+    in ``points`` as the grid expands them."""
     futures: list[PrefectFuture[Any]] = []
     constant = {name: unmapped(value) for name, value in shared.items()}
     start = 0
     for subgrid in subgrids:
-        points = list(Grid(dict(subgrid)))
-        end = start + len(points)
-        columns = {key: [point[key] for point in points] for key, _ in subgrid}
+        end = start + math.prod(len(values) for _, values in subgrid)
+        chunk = points[start:end]
+        columns = {key: [point[key] for point in chunk] for key, _ in subgrid}
         columns[POINT_PARAMETER] = indices[start:end]
         columns[MLFLOW_PARAMETER] = run_ids[start:end]
         futures.extend(task.map(**columns, **constant))
