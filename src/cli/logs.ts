@@ -1,14 +1,18 @@
 import type { Argv } from "yargs";
 
-import { openGitRepository } from "../clients/git.js";
 import { createPrefectClient, type PrefectClient } from "../clients/prefect.js";
-import { loadConfigAt } from "../config/load.js";
 import { resolvePrefectSettings } from "../config/settings.js";
 import { FlowpushError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { FINAL_STATES } from "../run/wait.js";
 import { withCommitOptions } from "./options.js";
-import { EXIT, loggerFor, type Outcome } from "./shell.js";
+import {
+  configAt,
+  EXIT,
+  loggerFor,
+  openRepository,
+  type Outcome,
+} from "./shell.js";
 
 /** `flowpush logs`: what a run printed, found by its id or by its commit. */
 export function addLogsCommand(
@@ -25,14 +29,9 @@ export function addLogsCommand(
       ),
     async (args) => {
       const log = loggerFor(args);
-      const git = await openGitRepository(args.repo, log).catch(
-        () => undefined,
-      );
+      const git = await openRepository(args.repo, log);
       const sha = git && (await git.readCommit(args.commit)).sha;
-      const config =
-        git && sha
-          ? await loadConfigAt(git, sha).catch(() => undefined)
-          : undefined;
+      const config = await configAt(git, sha);
       const settings = resolvePrefectSettings(
         process.env,
         config?.prefect,

@@ -2,10 +2,8 @@ import { resolve } from "node:path";
 
 import type { Argv } from "yargs";
 
-import { openGitRepository } from "../clients/git.js";
 import { createPrefectClient } from "../clients/prefect.js";
 import { shortSha } from "../commit/context.js";
-import { loadConfigAt } from "../config/load.js";
 import { resolvePrefectSettings } from "../config/settings.js";
 import {
   readCommitRuns,
@@ -17,7 +15,9 @@ import { collectResults } from "../run/results.js";
 import { waitForRuns } from "../run/wait.js";
 import { waitFrom, withWaitOptions } from "./options.js";
 import {
+  configAt,
   loggerFor,
+  openRepository,
   reportResults,
   resolveCommit,
   type Outcome,
@@ -57,13 +57,9 @@ export function addRerunCommand(
         }),
     async (args) => {
       const log = loggerFor(args);
-      const git = await openGitRepository(args.repo, log).catch(
-        () => undefined,
-      );
+      const git = await openRepository(args.repo, log);
       const sha = await resolveCommit(args.commit, git, resolve(args.repo));
-      const config = git
-        ? await loadConfigAt(git, sha).catch(() => undefined)
-        : undefined;
+      const config = await configAt(git, sha);
       const prefect = createPrefectClient(
         resolvePrefectSettings(process.env, config?.prefect, config?.source),
         log,

@@ -6,6 +6,8 @@ import {
   readPushContext,
   type Platform,
 } from "../platforms/detect.js";
+import type { Config } from "../config/config.js";
+import { loadConfigAt } from "../config/load.js";
 import { secretsIn } from "../config/settings.js";
 import { FlowpushError } from "../errors.js";
 import { createStreamLogger, Secrets, type Logger } from "../log.js";
@@ -63,6 +65,26 @@ export function reportResults(
     log.error(`${failure}; --allow-failures accepts that`);
     outcome.exitCode = EXIT.runNotCompleted;
   }
+}
+
+/**
+ * The repository at `dir` and a commit's flowpush.yaml, for commands that
+ * only read what a push made (logs, trace, rerun): outside a repository,
+ * or with a file missing or not valid, they are undefined, and the
+ * environment names the servers instead.
+ */
+export async function openRepository(
+  dir: string,
+  log: Logger,
+): Promise<GitClient | undefined> {
+  return openGitRepository(dir, log).catch(() => undefined);
+}
+
+export async function configAt(
+  git: GitClient | undefined,
+  sha: string | undefined,
+): Promise<Config | undefined> {
+  return git && sha ? loadConfigAt(git, sha).catch(() => undefined) : undefined;
 }
 
 export interface PushInputArgs {

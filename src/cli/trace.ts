@@ -2,15 +2,20 @@ import { resolve } from "node:path";
 
 import type { Argv } from "yargs";
 
-import { openGitRepository } from "../clients/git.js";
 import { mlflowSecretsIn } from "../clients/mlflow.js";
-import { loadConfigAt } from "../config/load.js";
 import { resolveMlflowSettings } from "../config/settings.js";
 import { FlowpushError } from "../errors.js";
 import { renderCommitTrace, renderRunTrace } from "../trace/render.js";
 import { createTraceSources } from "../trace/sources.js";
 import { traceCommit, traceRun } from "../trace/trace.js";
-import { headOf, loggerFor, resolveCommit, secrets } from "./shell.js";
+import {
+  configAt,
+  headOf,
+  loggerFor,
+  openRepository,
+  resolveCommit,
+  secrets,
+} from "./shell.js";
 
 const RUN_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,19 +50,14 @@ export function addTraceCommand(cli: Argv<{ verbose: boolean }>) {
     async (args) => {
       const log = loggerFor(args);
       const runId = args.run === undefined ? undefined : runIdOf(args.run);
-      const git = await openGitRepository(args.repo, log).catch(
-        () => undefined,
-      );
+      const git = await openRepository(args.repo, log);
       const sha = runId
         ? undefined
         : await resolveCommit(args.commit, git, resolve(args.repo));
       // The servers are named by flowpush.yaml of the commit traced, or
       // of HEAD when tracing a run; the environment wins over both.
-      const configAt = sha ?? (git && (await headOf(git)));
-      const config =
-        git && configAt
-          ? await loadConfigAt(git, configAt).catch(() => undefined)
-          : undefined;
+      const configSha = sha ?? (git && (await headOf(git)));
+      const config = await configAt(git, configSha);
       const mlflow = resolveMlflowSettings(process.env, config?.mlflow);
       mlflowSecretsIn(process.env, mlflow?.trackingUri).forEach((secret) =>
         secrets.add(secret),
